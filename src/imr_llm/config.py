@@ -1,0 +1,138 @@
+"""Settings: the only place imr_llm reads the environment.
+
+=====================  ==========================================  =======================
+variable               meaning                                     default
+=====================  ==========================================  =======================
+``OPENAI_API_KEY``     key for the OpenAI-compatible endpoint      none (offline)
+``OPENAI_BASE_URL``    endpoint, e.g. ``http://127.0.0.1:8000/v1``  OpenAI's
+``IMR_LLM_MODEL``      model name                                  ``gpt-4o-mini``
+``IMR_LLM_TIMEOUT``    seconds per HTTP request                    ``30``
+``IMR_LLM_MAX_TIME``   seconds per letter, retries included        ``120``
+``IMR_LLM_CACHE_DIR``  where the answer cache lives                the user cache directory
+``IMR_LLM_MODE``       instructor mode: ``tools`` or ``json_schema``  ``tools``
+=====================  ==========================================  =======================
+
+With neither a key nor a base URL, :func:`imr_llm.summarize` uses the offline
+rules path and says so in a warning. A local server usually needs no key:
+setting ``OPENAI_BASE_URL`` alone enables the LLM path.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal
+
+from imr_llm.errors import ConfigError
+
+__all__ = ["DEFAULT_MODEL", "PRICES_PER_MILLION", "Settings"]
+
+DEFAULT_MODEL = "gpt-4o-mini"
+"""Cheap, fast and good at structured output; override with ``IMR_LLM_MODEL``."""
+
+PRICES_PER_MILLION: dict[str, tuple[float, float, float]] = {
+    # model: (input, cached input, output) in US dollars per million tokens, from OpenAI's
+    # published prices. Pass ``prices=`` to Settings to override or add models.
+    "gpt-4o-mini": (0.15, 0.075, 0.60),
+    "gpt-4o": (2.50, 1.25, 10.00),
+    "gpt-4.1": (2.00, 0.50, 8.00),
+    "gpt-4.1-mini": (0.40, 0.10, 1.60),
+    "gpt-4.1-nano": (0.10, 0.025, 0.40),
+}
+
+Mode = Literal["tools", "json_schema"]
+
+
+def _default_cache_dir() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("imr_llm"))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the LLM path needs; build with :meth:`from_env`, adjust with :meth:`replace`."""
+
+    api_key: str | None = None
+    base_url: str | None = None
+    model: str = DEFAULT_MODEL
+    timeout: float = 30.0
+    max_time_per_letter: float = 120.0
+    max_attempts: int = 4
+    """HTTP attempts per request for transient errors (429, 5xx, timeouts)."""
+    max_reasks: int = 2
+    """Re-asks after an answer fails validation (so at most 1 + max_reasks answers)."""
+    cache_dir: Path | None = None
+    cache: bool = True
+    mode: Mode = "tools"
+    concurrency: int = 8
+    temperature: float = 0.0
+    max_output_tokens: int = 2048
+    prices: Mapping[str, tuple[float, float, float]] = field(
+        default_factory=lambda: dict(PRICES_PER_MILLION)
+    )
+
+    def __post_init__(self) -> None:
+        if self.timeout <= 0:
+            raise ConfigError(f"timeout must be positive, got {self.timeout}")
+        if self.max_time_per_letter <= 0:
+            raise ConfigError(f"max_time_per_letter must be positive, got {self.max_time_per_letter}")
+        if self.max_attempts < 1:
+            raise ConfigError(f"max_attempts must be at least 1, got {self.max_attempts}")
+        if self.max_reasks < 0:
+            raise ConfigError(f"max_reasks cannot be negative, got {self.max_reasks}")
+        if self.concurrency < 1:
+            raise ConfigError(f"concurrency must be at least 1, got {self.concurrency}")
+        if self.mode not in ("tools", "json_schema"):
+            raise ConfigError(f"mode must be 'tools' or 'json_schema', got {self.mode!r}")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Settings from environment variables, then keyword overrides (None = keep)."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {
+            "api_key": env.get("OPENAI_API_KEY") or None,
+            "base_url": env.get("OPENAI_BASE_URL") or None,
+            "model": env.get("IMR_LLM_MODEL") or DEFAULT_MODEL,
+            "timeout": _float(env, "IMR_LLM_TIMEOUT", 30.0),
+            "max_time_per_letter": _float(env, "IMR_LLM_MAX_TIME", 120.0),
+            "cache_dir": Path(env["IMR_LLM_CACHE_DIR"]) if env.get("IMR_LLM_CACHE_DIR") else None,
+            "mode": (env.get("IMR_LLM_MODE") or "tools").lower().replace("-", "_"),
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        try:
+            return cls(**values)  # type: ignore[arg-type]
+        except TypeError as exc:
+            raise ConfigError(f"unknown setting: {exc}") from exc
+
+    @property
+    def online(self) -> bool:
+        """Whether an endpoint is configured at all (a key, or a base URL)."""
+        return bool(self.api_key or self.base_url)
+
+    @property
+    def resolved_cache_dir(self) -> Path:
+        return self.cache_dir if self.cache_dir is not None else _default_cache_dir()
+
+    def replace(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def estimate_cost(self, input_tokens: int, cached_tokens: int, output_tokens: int) -> float | None:
+        """US dollars for these tokens, or None when the model is not in the price table."""
+        price = self.prices.get(self.model)
+        if price is None:
+            return None
+        fresh = max(input_tokens - cached_tokens, 0)
+        return (fresh * price[0] + cached_tokens * price[1] + output_tokens * price[2]) / 1e6
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number of seconds, got {raw!r}") from exc

@@ -1,0 +1,222 @@
+"""Plain-language explanations without an LLM.
+
+Short sentences and everyday words (English aims at Flesch-Kincaid grade 8 or
+lower): what was decided, what it means for the worker, and the main reasons
+recognized in the rationale. Used offline, and whenever the LLM path falls back.
+Spanish is written for Spanish-speaking workers, not translated word for word.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+from imr_llm.facts import enrich_item
+from imr_llm.schema import Determination, DisputedItem, ReasonCode
+
+__all__ = ["Language", "explain", "explain_item", "legal_facts", "reason_sentence", "summarize_items"]
+
+Language = Literal["en", "es"]
+
+_REASONS: dict[Language, dict[ReasonCode, str]] = {
+    "en": {
+        ReasonCode.NO_FUNCTIONAL_IMPROVEMENT: (
+            "The records did not show that past care helped you do more at home or at work."
+        ),
+        ReasonCode.EXCEEDS_GUIDELINE_QUANTITY: (
+            "You have already had as many visits as the rules usually allow, or more."
+        ),
+        ReasonCode.QUANTITY_NOT_SPECIFIED: (
+            "The request did not say how many visits or how much was needed."
+        ),
+        ReasonCode.NO_RED_FLAGS: (
+            "The records did not show signs of a serious problem that would call for this test."
+        ),
+        ReasonCode.NO_EXERCISE_PROGRAM: (
+            "The rules say this should go with an exercise plan, and none was shown."
+        ),
+        ReasonCode.NOT_RECOMMENDED_BY_GUIDELINES: (
+            "The medical rules do not advise this care for a case like yours."
+        ),
+        ReasonCode.INSUFFICIENT_DOCUMENTATION: (
+            "The records that were sent did not show enough to support the request."
+        ),
+        ReasonCode.CONSERVATIVE_CARE_NOT_TRIED: (
+            "Simpler care should be tried first, and the records did not show that it was."
+        ),
+        ReasonCode.MEDICATION_RISK: (
+            "The records did not show the safety checks the rules ask for with this drug."
+        ),
+        ReasonCode.CRITERIA_MET: "The reviewer found that your records met the rules for this care.",
+        ReasonCode.OTHER: "The reviewer gives the reasons in the letter.",
+    },
+    "es": {
+        ReasonCode.NO_FUNCTIONAL_IMPROVEMENT: (
+            "Los expedientes no mostraron que el tratamiento anterior le ayudara a hacer más "
+            "en casa o en el trabajo."
+        ),
+        ReasonCode.EXCEEDS_GUIDELINE_QUANTITY: (
+            "Usted ya recibió las sesiones que las normas suelen permitir, o más."
+        ),
+        ReasonCode.QUANTITY_NOT_SPECIFIED: (
+            "La solicitud no decía cuántas sesiones o cuánto tratamiento se necesitaba."
+        ),
+        ReasonCode.NO_RED_FLAGS: (
+            "Los expedientes no mostraron señales de un problema grave que justifique este estudio."
+        ),
+        ReasonCode.NO_EXERCISE_PROGRAM: (
+            "Las normas dicen que esto debe ir junto con un programa de ejercicio, y no se "
+            "mostró ninguno."
+        ),
+        ReasonCode.NOT_RECOMMENDED_BY_GUIDELINES: (
+            "Las normas médicas no recomiendan este tratamiento para un caso como el suyo."
+        ),
+        ReasonCode.INSUFFICIENT_DOCUMENTATION: (
+            "Los expedientes enviados no mostraron lo suficiente para apoyar la solicitud."
+        ),
+        ReasonCode.CONSERVATIVE_CARE_NOT_TRIED: (
+            "Primero deben probarse tratamientos más sencillos, y los expedientes no mostraron "
+            "que se hayan probado."
+        ),
+        ReasonCode.MEDICATION_RISK: (
+            "Los expedientes no mostraron los controles de seguridad que piden las normas para "
+            "este medicamento."
+        ),
+        ReasonCode.CRITERIA_MET: (
+            "El revisor encontró que sus expedientes cumplían las normas para este tratamiento."
+        ),
+        ReasonCode.OTHER: "El revisor explica sus razones en la carta.",
+    },
+}
+
+_TEXT: dict[Language, dict[str, str]] = {
+    "en": {
+        "approved": "Approved: {service}.",
+        "not_approved": "Not approved: {service}.",
+        "approved_meaning": (
+            "The reviewer found this care is needed. The denial is reversed, so your claims "
+            "administrator must approve it."
+        ),
+        "not_approved_meaning": (
+            "The reviewer agreed with the denial. You will not get this care under this request."
+        ),
+        "modified": (
+            "Before this review, part of the request had been approved. That part still stands."
+        ),
+        "next_approved": (
+            "Your claims administrator must approve it within {days} working days of getting "
+            "this decision."
+        ),
+        "next_not_approved": (
+            "You can appeal within {days} days of the mailing date. Your doctor can also send "
+            "a new request if your health or needs change."
+        ),
+        "summary_count": "{approved} of {total} requests approved.",
+        "summary_none": "No requests were found in this letter.",
+        "summary_approved": "Approved: {services}.",
+        "summary_not_approved": "Not approved: {services}.",
+    },
+    "es": {
+        "approved": "Aprobado: {service}.",
+        "not_approved": "No aprobado: {service}.",
+        "approved_meaning": (
+            "El revisor decidió que usted necesita este tratamiento. Se anula la negación, así "
+            "que el administrador de reclamos debe autorizarlo."
+        ),
+        "not_approved_meaning": (
+            "El revisor estuvo de acuerdo con la negación. Usted no recibirá este tratamiento "
+            "con esta solicitud."
+        ),
+        "modified": (
+            "Antes de esta revisión se había aprobado una parte de la solicitud. Esa parte "
+            "sigue vigente."
+        ),
+        "next_approved": (
+            "El administrador de reclamos debe autorizarlo dentro de {days} días hábiles de "
+            "recibir esta decisión."
+        ),
+        "next_not_approved": (
+            "Puede apelar dentro de {days} días de la fecha de envío. Su médico también puede "
+            "enviar una nueva solicitud si su salud o sus necesidades cambian."
+        ),
+        "summary_count": "{approved} de {total} solicitudes aprobadas.",
+        "summary_none": "No se encontraron solicitudes en esta carta.",
+        "summary_approved": "Aprobado: {services}.",
+        "summary_not_approved": "No aprobado: {services}.",
+    },
+}
+
+
+@cache
+def legal_facts() -> dict[str, Any]:
+    """The legal facts data file (deadlines, code sections, contacts, with sources)."""
+    raw = resources.files("imr_llm").joinpath("data/legal_facts.json").read_text("utf-8")
+    facts: dict[str, Any] = json.loads(raw)
+    return facts
+
+
+def text(language: Language, key: str, **values: object) -> str:
+    """One template sentence in the given language."""
+    return _TEXT[language][key].format(**values)
+
+
+def reason_sentence(code: ReasonCode, language: Language = "en") -> str:
+    """The plain sentence for one reason code."""
+    return _REASONS[language][code]
+
+
+def explain_item(item: DisputedItem, language: Language = "en") -> str:
+    """What was decided on one item, what it means, and why, in short sentences."""
+    approved = item.outcome.approved
+    parts = [
+        text(language, "approved" if approved else "not_approved", service=item.service),
+        text(language, "approved_meaning" if approved else "not_approved_meaning"),
+    ]
+    if item.modified_by_ur and not approved:
+        parts.append(text(language, "modified"))
+    parts.extend(reason_sentence(code, language) for code in item.reasons[:2])
+    return " ".join(parts)
+
+
+def next_steps(item: DisputedItem, language: Language = "en") -> str:
+    facts = legal_facts()
+    if item.outcome.approved:
+        return text(language, "next_approved", days=facts["authorize_working_days"]["value"])
+    return text(language, "next_not_approved", days=facts["appeal_days"]["value"])
+
+
+def summarize_items(items: list[DisputedItem], language: Language = "en") -> str:
+    """The whole letter in two or three plain sentences."""
+    if not items:
+        return text(language, "summary_none")
+    approved = [i.service for i in items if i.outcome.approved]
+    denied = [i.service for i in items if not i.outcome.approved]
+    parts = [text(language, "summary_count", approved=len(approved), total=len(items))]
+    if approved:
+        parts.append(text(language, "summary_approved", services="; ".join(approved)))
+    if denied:
+        parts.append(text(language, "summary_not_approved", services="; ".join(denied)))
+    return " ".join(parts)
+
+
+def explain(determination: Determination) -> Determination:
+    """Fill every item's facts, reasons and template explanation, and the letter's summary.
+
+    Items that already carry an explanation (from the LLM) keep it.
+    """
+    items = []
+    for item in determination.items:
+        enriched = enrich_item(item) if not item.explanation else item
+        if not enriched.explanation:
+            enriched = enriched.model_copy(
+                update={
+                    "explanation": explain_item(enriched),
+                    "reason": " ".join(reason_sentence(c) for c in enriched.reasons[:2]) or None,
+                    "next_steps": next_steps(enriched),
+                }
+            )
+        items.append(enriched)
+    summary = determination.summary or summarize_items(items)
+    return determination.model_copy(update={"items": items, "summary": summary})

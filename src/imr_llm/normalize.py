@@ -1,0 +1,148 @@
+"""Raw letter text -> the normalized text every span points into.
+
+Letters arrive as PDF text, with CRLF, form feeds, page footers, running page
+headers, double spacing, curly quotes and ligatures. Normalization removes the
+delivery and keeps the letter: the words, their order and the line structure
+stay recognizable, so a span shown to a person reads like the letter.
+
+Pure: no I/O, no state.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+__all__ = ["NormalizedText", "normalize"]
+
+# NFKC leaves these alone, and PDFs are full of them.
+_PUNCTUATION = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u2022": "-",
+        "\u00a0": " ",
+        "\t": " ",
+        "\v": "\n",
+        "\f": "\n\f\n",  # kept as a page-break marker until footers are gone
+        "\u2028": "\n",
+        "\u2029": "\n",
+        "\u0085": "\n",
+    }
+)
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f]")
+_PAGE_FOOTER = re.compile(
+    r"^[ \t]*(?:page[ \t]*\d+(?:[ \t]*(?:of|/)[ \t]*\d+)?|\d+[ \t]+of[ \t]+\d+|-[ \t]*\d+[ \t]*-)"
+    r"[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_LINE_END_HYPHEN = re.compile(r"(?<=[A-Za-z0-9])-[ ]*\n[ \t\n]*(?=[A-Za-z0-9])")
+_TRAILING_SPACE = re.compile(r"[ ]+$", re.MULTILINE)
+_INNER_SPACES = re.compile(r"(?<=\S)[ ]{2,}(?=\S)")
+_BLANK_RUN = re.compile(r"\n{3,}")
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """The normalized text and what normalization took out of it."""
+
+    text: str
+    removed: list[str] = field(default_factory=list)
+    """Human-readable notes: footers and running headers dropped, double spacing undone."""
+
+
+def normalize(raw: str) -> NormalizedText:
+    """Normalize a letter's raw text (see the module docstring for what and why)."""
+    removed: list[str] = []
+    text = unicodedata.normalize("NFKC", raw)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_PUNCTUATION)
+    text = _INVISIBLE.sub("", text)
+
+    text, footers = _PAGE_FOOTER.subn("\f", text)
+    if footers:
+        removed.append(f"{footers} page footer(s)")
+    text, headers = _drop_running_headers(text)
+    if headers:
+        removed.append(f"running page header {headers!r}")
+    text = text.replace("\f", "\n")
+
+    text = _TRAILING_SPACE.sub("", text)
+    lines = text.split("\n")
+    if _is_double_spaced(lines):
+        text = _undo_double_spacing(text)
+        removed.append("double spacing")
+    text = _LINE_END_HYPHEN.sub("-", text)
+    text = _INNER_SPACES.sub(" ", text)
+    text = _BLANK_RUN.sub("\n\n", text).strip("\n ")
+    return NormalizedText(text=text + "\n" if text else "", removed=removed)
+
+
+def _drop_running_headers(text: str) -> tuple[str, list[str]]:
+    """Drop a line that opens two or more pages the same way (a running header).
+
+    Only lines right after a page break count, so a sentence that merely repeats
+    in the body ("The Claims Administrator did not cite ...") is never touched.
+    """
+    pages = text.split("\f")
+    if len(pages) < 2:
+        return text, []
+    firsts: list[str] = []
+    for page in pages[1:]:
+        first = next((ln.strip() for ln in page.split("\n") if ln.strip()), "")
+        if first:
+            firsts.append(first)
+    counts = Counter(firsts)
+    repeated = {line for line, n in counts.items() if n >= 2 or (n == 1 and len(pages) == 2)}
+    # A header also stands at the top of page one; require that for a single repeat.
+    top = next((ln.strip() for ln in pages[0].split("\n") if ln.strip()), "")
+    repeated = {h for h in repeated if counts[h] >= 2 or h == top}
+    repeated = {h for h in repeated if len(h) <= 120 and not h.endswith(":")}
+    if not repeated:
+        return text, []
+    out = [pages[0]]
+    for page in pages[1:]:
+        lines = page.split("\n")
+        for i, line in enumerate(lines):
+            if line.strip():
+                if line.strip() in repeated:
+                    del lines[i]
+                break
+        out.append("\n".join(lines))
+    return "\f".join(out), sorted(repeated)
+
+
+def _is_double_spaced(lines: list[str]) -> bool:
+    """PDF text often puts an empty line after every line of text (the samples do)."""
+    text_lines = 0
+    followed_by_empty = 0
+    for i, line in enumerate(lines[:-1]):
+        if line.strip():
+            text_lines += 1
+            if lines[i + 1] == "":
+                followed_by_empty += 1
+    return text_lines >= 6 and followed_by_empty >= 0.6 * text_lines
+
+
+def _undo_double_spacing(text: str) -> str:
+    # One empty line after each line was spacing; any more was a paragraph break.
+    return re.sub(r"\n\n", "\n", text)

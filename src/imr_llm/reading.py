@@ -1,0 +1,152 @@
+"""Getting text out of a file: ``.txt`` (UTF-8, else cp1252) and ``.pdf`` (pypdf).
+
+Every way a file can be unreadable becomes a typed :class:`~imr_llm.errors.InputError`
+with a message a person can act on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from imr_llm.errors import (
+    BinaryInputError,
+    DecodeError,
+    EmptyInputError,
+    InputError,
+    InputNotFoundError,
+    InputTooLargeError,
+    PdfError,
+)
+
+__all__ = ["MAX_INPUT_BYTES", "RawLetter", "read", "read_bytes"]
+
+MAX_INPUT_BYTES = 20 * 1024 * 1024
+"""Inputs larger than this (20 MiB) are refused: real letters are a few hundred KiB at most."""
+
+_MIN_PDF_CHARS_PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class RawLetter:
+    """A letter's text as read, before normalization."""
+
+    text: str
+    sha256: str
+    source: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def read(path: str | os.PathLike[str]) -> RawLetter:
+    """Read a letter from a ``.txt`` or ``.pdf`` file.
+
+    PDFs are recognized by their ``%PDF`` signature, not their name, so a PDF
+    saved as ``.txt`` still reads.
+    """
+    p = Path(path)
+    source = str(path)
+    if not p.is_file():
+        raise InputNotFoundError("no such file", source=source)
+    try:
+        size = p.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            raise InputTooLargeError(
+                f"the file is {size:,} bytes; the limit is {MAX_INPUT_BYTES:,} bytes",
+                size=size,
+                limit=MAX_INPUT_BYTES,
+                source=source,
+            )
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", source=source) from exc
+    return read_bytes(data, source=source)
+
+
+def read_bytes(data: bytes, *, source: str | None = None) -> RawLetter:
+    """Decode a letter held in memory (the bytes of a ``.txt`` or ``.pdf`` file)."""
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputTooLargeError(
+            f"the input is {len(data):,} bytes; the limit is {MAX_INPUT_BYTES:,} bytes",
+            size=len(data),
+            limit=MAX_INPUT_BYTES,
+            source=source,
+        )
+    digest = hashlib.sha256(data).hexdigest()
+    if data.lstrip()[:5] == b"%PDF-":
+        text = _pdf_text(data, source)
+        return RawLetter(text=text, sha256=digest, source=source)
+    text, warnings = _decode(data, source)
+    if not text.strip():
+        raise EmptyInputError("the input is empty (no text at all)", source=source)
+    return RawLetter(text=text, sha256=digest, source=source, warnings=warnings)
+
+
+def _decode(data: bytes, source: str | None) -> tuple[str, list[str]]:
+    if not data:
+        raise EmptyInputError("the input is empty (0 bytes)", source=source)
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16"), []
+        except UnicodeDecodeError as exc:
+            raise DecodeError("the input claims UTF-16 but does not decode", source=source) from exc
+    sample = data[:8192]
+    if b"\x00" in sample or _control_ratio(sample) > 0.05:
+        raise BinaryInputError(
+            "the input is binary data, not text or a PDF (an image or archive?)", source=source
+        )
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise DecodeError(
+            "the text is neither UTF-8 nor Windows-1252; convert it to UTF-8", source=source
+        ) from exc
+    return text, ["the text was not UTF-8; it was read as Windows-1252 (cp1252)"]
+
+
+def _control_ratio(sample: bytes) -> float:
+    if not sample:
+        return 0.0
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return controls / len(sample)
+
+
+def _pdf_text(data: bytes, source: str | None) -> str:
+    # pypdf logs recoverable oddities of real-world PDFs; they are not the user's concern.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                reader.decrypt("")
+            except Exception as exc:  # pypdf raises several types here
+                raise PdfError("the PDF is encrypted with a password", source=source) from exc
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except PdfError:
+        raise
+    except PyPdfError as exc:
+        raise PdfError(f"the PDF is damaged and cannot be read ({exc})", source=source) from exc
+    except Exception as exc:  # noqa: BLE001 - damaged PDFs raise anything; never a traceback
+        raise PdfError(
+            f"the PDF cannot be read ({type(exc).__name__}: {exc})", source=source
+        ) from exc
+    if not pages:
+        raise PdfError("the PDF has no pages", source=source)
+    text = "\f".join(pages)
+    if len(text.strip()) < _MIN_PDF_CHARS_PER_PAGE * len(pages):
+        raise PdfError(
+            "the PDF has no text layer (it is a scanned image); run OCR on it first, "
+            "for example with ocrmypdf, then read the result",
+            source=source,
+        )
+    return text

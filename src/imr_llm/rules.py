@@ -1,0 +1,809 @@
+"""Normalized letter text -> :class:`~imr_llm.schema.Determination`, by rules.
+
+Deterministic and pure: the offline default, the LLM's cross-check, and the
+fallback whenever the LLM fails. Every letter-layout pattern lives here.
+
+How items are found in the layouts that title each item ``<service>: Upheld``
+(the samples' layout, and the MAXIMUS ``IMR DECISION(S) AND RATIONALE(S)``
+layout): an outcome marker only counts when the item's own headings
+(``Claims Administrator guideline:``, ``MAXIMUS guideline:``,
+``Decision rationale:``) follow it, so text planted inside a rationale cannot
+create an item. The title starts after the last boundary before its outcome:
+a blank line, the end of a sentence, or the end of the previous rationale's
+conclusion ("... are non-certified"), which is all that separates them once a
+letter loses its blank lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from imr_llm.errors import NotADeterminationError
+from imr_llm.schema import (
+    Citation,
+    Claimant,
+    Determination,
+    DisputedItem,
+    LetterFormat,
+    Outcome,
+    Reviewer,
+    Span,
+)
+
+__all__ = ["parse_normalized"]
+
+_I = re.IGNORECASE
+_S = re.DOTALL
+
+
+def _heading(words: str, flags: int = _I) -> re.Pattern[str]:
+    """A heading that may wrap or be spaced differently: words joined by any whitespace."""
+    parts = [re.escape(w) for w in words.split()]
+    return re.compile(r"\s+".join(parts), flags)
+
+
+# --- Layout headings -------------------------------------------------------------------------
+_H_HOW_MADE = _heading("HOW THE IMR FINAL DETERMINATION WAS MADE")
+_H_CLINICAL_SUMMARY = _heading("CLINICAL CASE SUMMARY")
+_H_ISSUES = _heading("IMR ISSUES, DECISIONS AND RATIONALES")
+_H_MAXIMUS_DECISIONS = _heading("IMR DECISION(S) AND RATIONALE(S)")
+_H_MAXIMUS_TOP = re.compile(r"MAXIMUS\s+FEDERAL\s+SERVICES,?\s+INC\.?")
+_H_DOCUMENTS = re.compile(r"^[ \t]*DOCUMENTS\s+REVIEWED\b[^\n]*", re.MULTILINE)
+_H_PRO_REVIEW = _heading("MEDICAL PROFESSIONAL REVIEW", 0)
+_H_ISSUE_AT_DISPUTE = re.compile(r"ISSUES?\s+(?:AT|IN)\s+DISPUTE\s*:")
+_H_PRO_CASE_SUMMARY = re.compile(r"(?<![A-Z] )CASE\s+SUMMARY\s*:")
+_H_PRO_DOCUMENTS = re.compile(r"DOCUMENTS\s+REVIEWED\s+FOR\s+DETERMINATION\s*:")
+_H_PRO_GUIDELINES = re.compile(
+    r"MEDICAL\s+TREATMENT\s+GUIDELINE\(?S?\)?\s+RELIED\s+UPON\s+BY\s+PROFESSIONAL\s+REVIEWER"
+    r"\s+AND\s+WHY\s*:"
+)
+_H_PRO_RATIONALE = re.compile(
+    r"RATIONALE\s+FOR\s+WHY\s+THE\s+REQUESTED\s+TREATMENT(?:/SERVICE)?\s+(?:IS/WAS|IS|WAS)"
+    r"\s+(?P<not>NOT\s+)?MEDICALLY\s+NECESSARY\s*:"
+)
+_H_PRO_QUALIFICATIONS = re.compile(r"MEDICAL\s+REVIEWER\s+QUALIFICATIONS\s*:")
+_H_NOTICE_2013 = _heading("Notice of Independent Medical Review Determination")
+_H_NOTICE_DECISIONS = _heading("INDEPENDENT MEDICAL REVIEW DECISION AND RATIONALE")
+
+_IMR_SIGNALS = re.compile(
+    r"independent\s+medical\s+review|\bIMR\b|MAXIMUS|utilization\s+review|final\s+determination",
+    _I,
+)
+
+# --- Items titled "<service>: Upheld" ------------------------------------------------------
+_OUTCOME_MARKER = re.compile(r":[ \t]*(?:\n[ \t]*)?(?P<outcome>upheld|overturned)\b\.?", _I)
+_ITEM_LABEL = (
+    r"(?:claims\s+administrator\s+guideline|maximus\s+guideline|decision\s+rationale"
+    r"|medical\s+treatment\s+guidelines?|guidelines?(?:\s+used)?|rationale)\s*:"
+)
+_AFTER_OUTCOME = re.compile(r"\s*" + _ITEM_LABEL, _I)
+_CA_GUIDELINE = re.compile(r"claims\s+administrator\s+guideline\s*:", _I)
+_MAXIMUS_GUIDELINE = re.compile(r"maximus\s+guideline\s*:", _I)
+_DECISION_RATIONALE = re.compile(r"decision\s+rationale\s*:", _I)
+_SET_FORTH_BELOW = re.compile(r"set\s+forth\s+below\s*:", _I)
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_SENTENCE_END = re.compile(r"(?P<word>[\w%)\]'\"]*)[.!?][\"')\]]*[ \t\n]+(?=[\"(]?[A-Z0-9#])")
+_ABBREVIATIONS = frozenset(
+    "dr mr mrs ms no nos vs st qty approx etc e.g i.e fig ref sec dept inc jr sr co u.s".split()
+)
+_CONCLUSION_AT_LINE_END = re.compile(
+    r"\b(?:non-?certified|certified|necessary|established|demonstrated|supported|warranted"
+    r"|indicated|recommended|appropriate|approved|denied|justified|reasonable)\b\.?[ \t]*\n"
+    r"(?=[ \t]*[\"(]?[A-Z0-9])",
+    _I,
+)
+_CONCLUSION_VERB = re.compile(r"\b(?:is|are|was|were|be|been|not)\b", _I)
+_ORIGINAL_REQUEST_TAIL = re.compile(r"original\s+request\s*,\s*", _I)
+_WAS_THE_ORIGINAL_REQUEST = re.compile(r"\bwas\s+the\s+original\s+request\b", _I)
+_TRAILING_IS = re.compile(r"\s+is$", _I)
+_UR_AUTHORIZED = re.compile(
+    r"(?:the\s+original\s+request\.\s*(?P<a>[^.]+?)\s+was\s+authorized\s+by\s+the\s+claims"
+    r"\s+administrator"
+    r"|the\s+claims\s+administrator\s+authorized\s+(?P<b>.+?),\s*leaving\s+the\s+original)",
+    _I | _S,
+)
+_UR_MODIFIED_IN_RATIONALE = re.compile(
+    r"\b(?:request\s+was\s+modified|modified\s+the\s+request|was\s+modified\s+to\s+(?:approve|allow|certify"
+    r"|authorize)|modified\s+to\s+(?:approve|allow|certify|authorize)|partially\s+(?:certified|approved))",
+    _I,
+)
+_SECTION_TAIL = re.compile(
+    r"\n[ \t]*(?:cc\s*:|sincerely\b|APPEAL\s+RIGHTS|MEDICAL\s+REVIEWER\s+QUALIFICATIONS|"
+    r"DOCUMENTS\s+REVIEWED|This\s+(?:is\s+the\s+)?final\s+determination\s+(?:is|was)\s+made)",
+)
+
+# --- The 2013 notice -------------------------------------------------------------------------
+_NOTICE_ITEM = re.compile(
+    r"(?:(?P<num>\d{1,2})\s*[).]\s*)?MAXIMUS\s+Federal\s+Services,?\s+Inc\.?,?\s+has\s+determined"
+    r"\s+(?:that\s+)?the\s+request\s+for\s+(?P<service>.+?)\s+(?:is|was)\s+(?P<not>not\s*)?"
+    r"medically\s+necessary(?:\s+and\s+appropriate)?\s*\.?",
+    _I | _S,
+)
+_NOTICE_RATIONALE = re.compile(r"Rationale\s+for\s+the\s+Decision\s*:", _I)
+_NOTICE_GUIDELINE = re.compile(r"Medical\s+Treatment\s+Guidelines?(?:\(s\))?\s+Used\s*:", _I)
+_NOTICE_DATED = re.compile(r"Notice\s+of\s+Independent\s+Medical\s+Review\s+Determination\s*"
+                           r"(?:Dated|Date)\s*:\s*(?P<v>{date})", _I)
+_NOTICE_APPLICATION = re.compile(r"application\s+for\s+Independent\s+Medical\s+Review\s+was\s+"
+                                 r"(?:filed|received)\s+on\s+(?P<v>{date})", _I)
+_NOTICE_UR_DENIAL = re.compile(r"Utilization\s+Review\s+(?:Denial|determination)\s+dated\s+"
+                               r"(?P<v>{date})", _I)
+
+# --- Header block and facts ------------------------------------------------------------------
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for m in names
+}
+_DATE = (
+    r"(?:\d{1,2}\s*[/-]\s*\d{1,2}\s*[/-]\s*\d{2,4}"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4})"
+)
+_NOTICE_DATED = re.compile(_NOTICE_DATED.pattern.replace("{date}", _DATE), _I)
+_NOTICE_APPLICATION = re.compile(_NOTICE_APPLICATION.pattern.replace("{date}", _DATE), _I)
+_NOTICE_UR_DENIAL = re.compile(_NOTICE_UR_DENIAL.pattern.replace("{date}", _DATE), _I)
+_DATE_RE = re.compile(_DATE, _I)
+_NUMERIC_DATE = re.compile(r"(\d{1,2})\s*[/-]\s*(\d{1,2})\s*[/-]\s*(\d{2,4})")
+_WORD_DATE = re.compile(r"([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})", _I)
+
+
+def _header(label: str, value: str) -> re.Pattern[str]:
+    return re.compile(r"\s+".join(map(re.escape, label.split())) + r"\s*:\s*(?P<v>" + value + ")", _I)
+
+
+_HEADER_DATES = {
+    "date_assigned": _header("Date Assigned", _DATE),
+    "decision_date": _header("Decision Date", _DATE),
+    "ur_denial_date": _header("UR Denial Date", _DATE),
+    "application_received": _header("Application Received", _DATE),
+}
+_HEADER_INJURY = _header("Date of Injury", _DATE)
+_CASE_NUMBER = re.compile(
+    r"(?:IMR\s+)?Case\s+(?:Number|No\.?|#)\s*:?\s*(?P<v>[A-Z]{1,4}\d{2}-\d{4,}|\d{2}-\d{5,})", _I
+)
+_PRIORITY = re.compile(r"Priority\s*:\s*(?P<v>[A-Za-z]+)", _I)
+
+_AGE = re.compile(r"\b(?P<v>\d{1,3})\s*-?\s*(?:years?|yrs?|y/o)\s*-?\s*old\b|\b(?P<w>\d{1,3})\s*y/?o\b", _I)
+_SEX_WORD = re.compile(r"\b(?P<v>male|female|man|woman|gentleman|lady)\b", _I)
+_HE = re.compile(r"(?<![/\w])(?:he|him|his|himself)(?![/\w])", _I)
+_SHE = re.compile(r"(?<![/\w])(?:she|her|hers|herself)(?![/\w])", _I)
+_INJURY_CONTEXT = re.compile(
+    r"\b(?:injur\w*|date\s+of\s+(?:industrial\s+)?injury|DOI|occupational\s+claim|claim\s+from"
+    r"|industrial\s+(?:injury|accident)|work[- ]related|accident)\b[^.\n]{0,60}?(?P<v>" + _DATE + ")",
+    _I,
+)
+
+_LICENSURE_LINE = re.compile(r"State\(?s?\)?\s+of\s+Licensure\s*:[ \t]*(?P<v>[^\n]*)", _I)
+_SPECIALTY_LINE = re.compile(
+    r"Certification\(?s?\)?\s*/\s*Specialt(?:y|ies)\s*:[ \t]*(?P<v>[^\n]*)", _I
+)
+_BOARD_CERTIFIED = re.compile(
+    r"Board[- ]Certified\s+in\s+(?P<v>.+?)(?=\s+and\s+(?:is\s+)?(?:currently\s+)?licensed|\.\s|\.$|"
+    r"\s+and\s+has\s+been)",
+    _I | _S,
+)
+_SUBSPECIALTY = re.compile(r",?\s*(?:and\s+)?(?:has|with)\s+a\s+sub-?specialty\s+in\s+", _I)
+_LICENSED_IN = re.compile(
+    r"licensed\s+to\s+practice\s+in\s+(?P<v>[A-Z][A-Za-z .,]+?)(?=\.|\s+and\s+(?:has|is)\b|\n\n)",
+    _S,
+)
+_COMPOUND_SPECIALTIES = (
+    "Physical Medicine and Rehabilitation",
+    "Obstetrics and Gynecology",
+    "Allergy and Immunology",
+    "Colon and Rectal Surgery",
+    "Plastic and Reconstructive Surgery",
+    "Hospice and Palliative Medicine",
+    "Psychiatry and Neurology",
+    "Head and Neck Surgery",
+    "Hand and Upper Extremity Surgery",
+    "Foot and Ankle Surgery",
+    "Sports and Exercise Medicine",
+    "Nutrition and Dietetics",
+)
+
+# --- Guideline lines -------------------------------------------------------------------------
+_FAMILY_PATTERNS = {
+    "MTUS": re.compile(r"\bMTUS\b|Medical\s+Treatment\s+Utilization\s+Schedule", _I),
+    "ACOEM": re.compile(r"\bACOEM\b", _I),
+    "ODG": re.compile(r"\bODG\b|Official\s+Disability\s+Guidelines?", _I),
+}
+_NON_MTUS_CITATION = re.compile(r"Non-MTUS\s+Citation\s*:?\s*(?P<v>.*?)(?=Decision\s+based\s+on|$)", _I | _S)
+_CHAPTER = re.compile(r"\bChapter\s+(?P<v>\d+)", _I)
+_SECTIONS = re.compile(r"Section\(?s?\)?\s*:\s*(?P<v>.+?)(?=\.\s|\.$|\s+Decision\s+based|$)", _I | _S)
+_PAGES = re.compile(r"Pages?\(?s?\)?\s*:\s*(?P<v>\d[\d\s,\-]*)", _I)
+
+
+# =============================================================================================
+@dataclass
+class _Found:
+    """A verbatim field found in the text: its folded value and span."""
+
+    value: str
+    span: Span
+
+
+@dataclass
+class _ItemDraft:
+    service: _Found
+    outcome: Outcome
+    block_start: int  # where the item's title block starts (the previous rationale ends here)
+    body_start: int  # just after the outcome
+    ca_guideline: _Found | None = None
+    maximus_guideline: _Found | None = None
+    rationale: _Found | None = None
+    modified_by_ur: bool = False
+    ur_authorized: _Found | None = None
+    extra_warnings: list[str] = field(default_factory=list)
+
+
+def parse_normalized(
+    text: str, *, source: str | None = None, sha256: str, warnings: Iterable[str] = ()
+) -> Determination:
+    """Parse normalized text (see :mod:`imr_llm.normalize`) into a Determination.
+
+    Raises :class:`NotADeterminationError` when the text is not an IMR letter at all.
+    Missing sections yield what was found plus a warning, never an exception.
+    """
+    notes = list(warnings)
+    fmt = _detect_format(text)
+    if fmt is LetterFormat.UNKNOWN and not _IMR_SIGNALS.search(text):
+        raise NotADeterminationError(
+            "this text is not an IMR determination letter (no IMR headings, outcomes or "
+            "MAXIMUS / Independent Medical Review wording found)",
+            source=source,
+        )
+
+    drafts: list[_ItemDraft]
+    if fmt is LetterFormat.NOTICE_2013:
+        drafts = _notice_items(text, notes)
+    elif fmt is LetterFormat.PROFESSIONAL_REVIEW:
+        drafts = _professional_review_items(text, notes)
+    else:
+        start, end = _decisions_region(text, fmt)
+        if fmt is not LetterFormat.UNKNOWN and start == 0:
+            notes.append("the decisions section heading was not found; searched the whole letter")
+        drafts = _titled_items(text, start, end, notes)
+
+    if not drafts:
+        notes.append("no disputed items with an outcome were found in this letter")
+
+    items = [_finish_item(i, d, text) for i, d in enumerate(drafts, start=1)]
+    header = _header_facts(text, fmt)
+    summary_text = _case_summary(text)
+    claimant = Claimant(
+        age=_age(summary_text),
+        sex=_sex(summary_text),
+        date_of_injury=header.pop("date_of_injury", None) or _injury_date(summary_text),
+    )
+    for d in drafts:
+        notes.extend(d.extra_warnings)
+    return Determination(
+        source=source,
+        sha256=sha256,
+        format=fmt,
+        text=text,
+        case_number=_case_number(text),
+        priority=_priority(text),
+        reviewer=_reviewer(text),
+        claimant=claimant,
+        items=items,
+        method="rules",
+        warnings=notes,
+        **header,
+    )
+
+
+# --- Format and regions ----------------------------------------------------------------------
+def _detect_format(text: str) -> LetterFormat:
+    head = text[:3000]
+    if _H_ISSUES.search(text) or _H_HOW_MADE.search(text):
+        return LetterFormat.FINAL_DETERMINATION
+    if _H_MAXIMUS_DECISIONS.search(text):
+        return LetterFormat.MAXIMUS_IMR
+    if _H_PRO_REVIEW.search(head) or (_H_ISSUE_AT_DISPUTE.search(text) and _H_PRO_RATIONALE.search(text)):
+        return LetterFormat.PROFESSIONAL_REVIEW
+    if _H_NOTICE_2013.search(head) or (
+        _NOTICE_ITEM.search(text) and not _valid_markers(text, 0, len(text))
+    ):
+        return LetterFormat.NOTICE_2013
+    if _H_MAXIMUS_TOP.search(head) and re.search(r"Independent\s+Medical\s+Review", head, _I):
+        return LetterFormat.MAXIMUS_IMR
+    return LetterFormat.UNKNOWN
+
+
+def _decisions_region(text: str, fmt: LetterFormat) -> tuple[int, int]:
+    heading = _H_ISSUES.search(text) or _H_MAXIMUS_DECISIONS.search(text)
+    start = heading.end() if heading else 0
+    intro = _SET_FORTH_BELOW.search(text, start, min(len(text), start + 400))
+    if intro:
+        start = intro.end()
+    return start, len(text)
+
+
+def _valid_markers(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """Outcome markers that the item's own headings follow (or that end the text)."""
+    found = []
+    for m in _OUTCOME_MARKER.finditer(text, start, end):
+        rest = text[m.end() : m.end() + 200]
+        if _AFTER_OUTCOME.match(rest) or not rest.strip():
+            found.append(m)
+    return found
+
+
+# --- Items titled "<service>: Upheld" --------------------------------------------------------
+def _titled_items(text: str, start: int, end: int, notes: list[str]) -> list[_ItemDraft]:
+    markers = _valid_markers(text, start, end)
+    if not markers:
+        loose = [
+            m
+            for m in _OUTCOME_MARKER.finditer(text, start, end)
+            if re.match(r"[ \t]*(?:\n|$)", text[m.end() : m.end() + 2])
+        ]
+        if loose:
+            notes.append(
+                "outcomes were found without the usual item headings; items may be incomplete"
+            )
+        markers = loose
+    drafts: list[_ItemDraft] = []
+    lower = start
+    for m in markers:
+        draft = _titled_item(text, lower, m)
+        if draft is None:
+            continue
+        drafts.append(draft)
+        rationale_label = _DECISION_RATIONALE.search(text, m.end(), _next_start(markers, m, end))
+        lower = rationale_label.end() if rationale_label else m.end()
+    section_end = _section_end(text, drafts, end)
+    for k, draft in enumerate(drafts):
+        body_end = drafts[k + 1].block_start if k + 1 < len(drafts) else section_end
+        _fill_body(text, draft, body_end)
+    return drafts
+
+
+def _next_start(markers: list[re.Match[str]], m: re.Match[str], end: int) -> int:
+    later = [x.start() for x in markers if x.start() > m.start()]
+    return later[0] if later else end
+
+
+def _section_end(text: str, drafts: list[_ItemDraft], end: int) -> int:
+    if not drafts:
+        return end
+    last = drafts[-1].body_start
+    tail = _SECTION_TAIL.search(text, last, end)
+    return tail.start() if tail else end
+
+
+def _titled_item(text: str, lower: int, marker: re.Match[str]) -> _ItemDraft | None:
+    service_end = marker.start()
+    while service_end > lower and text[service_end - 1] in " \t\n.,;:":
+        service_end -= 1
+    block_start = _title_start(text, lower, service_end)
+    service_start = block_start
+    modified = False
+    tails = list(_ORIGINAL_REQUEST_TAIL.finditer(text, block_start, service_end))
+    if tails:
+        modified = True
+        service_start = tails[-1].end()
+        trailing_is = _TRAILING_IS.search(text, service_start, service_end)
+        if trailing_is:
+            service_end = trailing_is.start()
+        block_start = _modified_block_start(text, lower, block_start)
+    service_start = _skip_space(text, service_start, service_end)
+    if service_start >= service_end:
+        return None
+    draft = _ItemDraft(
+        service=_found(text, service_start, service_end),
+        outcome=Outcome(marker.group("outcome").lower()),
+        block_start=block_start,
+        body_start=marker.end(),
+        modified_by_ur=modified,
+    )
+    if modified:
+        authorized = _UR_AUTHORIZED.search(text, block_start, service_start)
+        if authorized:
+            group = "a" if authorized.group("a") else "b"
+            draft.ur_authorized = _found(text, authorized.start(group), authorized.end(group))
+    return draft
+
+
+def _title_start(text: str, lower: int, upper: int) -> int:
+    """Where an item title begins: after the last boundary before its outcome."""
+    best = lower
+    for m in _PARAGRAPH_BREAK.finditer(text, lower, upper):
+        best = max(best, m.end())
+    for m in _SENTENCE_END.finditer(text, lower, upper):
+        if m.group("word").lower().rstrip(".") not in _ABBREVIATIONS:
+            best = max(best, m.end())
+    for m in _CONCLUSION_AT_LINE_END.finditer(text, lower, upper):
+        line_start = text.rfind("\n", lower, m.start()) + 1
+        sentence_start = max(line_start - 120, lower)
+        if _CONCLUSION_VERB.search(text, sentence_start, m.start()):
+            best = max(best, m.end())
+    return _skip_space(text, best, upper)
+
+
+def _modified_block_start(text: str, lower: int, title_start: int) -> int:
+    """A modified request's title block opens with "<X> was the original request."."""
+    found = [m for m in _WAS_THE_ORIGINAL_REQUEST.finditer(text, lower, title_start)]
+    if not found:
+        return title_start
+    anchor = found[-1].start()
+    return _title_start(text, lower, anchor)
+
+
+def _fill_body(text: str, draft: _ItemDraft, body_end: int) -> None:
+    body_start = draft.body_start
+    ca = _CA_GUIDELINE.search(text, body_start, body_end)
+    mx = _MAXIMUS_GUIDELINE.search(text, body_start, body_end)
+    rationale = _DECISION_RATIONALE.search(text, body_start, body_end)
+    rationale_at = rationale.start() if rationale else body_end
+    if ca:
+        ca_end = mx.start() if mx and mx.start() > ca.end() else rationale_at
+        draft.ca_guideline = _trimmed(text, ca.end(), ca_end)
+    if mx:
+        draft.maximus_guideline = _trimmed(text, mx.end(), rationale_at)
+    if rationale:
+        draft.rationale = _trimmed(text, rationale.end(), body_end)
+    else:
+        draft.extra_warnings.append(
+            f"item {draft.service.value!r}: no 'Decision rationale:' section found"
+        )
+    if not draft.modified_by_ur and draft.rationale:
+        draft.modified_by_ur = bool(_UR_MODIFIED_IN_RATIONALE.search(draft.rationale.value))
+
+
+# --- Medical professional review layout -----------------------------------------------------
+_PRO_HEADINGS = (
+    _H_ISSUE_AT_DISPUTE,
+    _H_PRO_CASE_SUMMARY,
+    _H_PRO_DOCUMENTS,
+    _H_PRO_GUIDELINES,
+    _H_PRO_RATIONALE,
+    _H_PRO_QUALIFICATIONS,
+)
+_LIST_ENTRY = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|[-*•])[ \t]+", re.MULTILINE)
+_EXPLICIT_OUTCOME = re.compile(
+    r"[\s:,.\-]*\(?\b(?P<outcome>upheld|overturned|uphold|overturn|reversed)\b\)?\.?[ \t]*$", _I
+)
+
+
+def _pro_section(text: str, heading: re.Pattern[str]) -> tuple[int, int] | None:
+    m = heading.search(text)
+    if not m:
+        return None
+    following = [h.search(text, m.end()) for h in _PRO_HEADINGS]
+    ends = [f.start() for f in following if f]
+    return m.end(), min(ends) if ends else len(text)
+
+
+def _professional_review_items(text: str, notes: list[str]) -> list[_ItemDraft]:
+    issues = _pro_section(text, _H_ISSUE_AT_DISPUTE)
+    if issues is None:
+        notes.append("the 'ISSUE AT DISPUTE:' section was not found")
+        return []
+    rationale_heading = _H_PRO_RATIONALE.search(text)
+    default = Outcome.UPHELD
+    if rationale_heading and not rationale_heading.group("not"):
+        default = Outcome.OVERTURNED
+    drafts = []
+    for start, end in _list_entries(text, *issues):
+        outcome = default
+        explicit = _EXPLICIT_OUTCOME.search(text, start, end)
+        if explicit:
+            word = explicit.group("outcome").lower()
+            outcome = Outcome.UPHELD if word.startswith("uphe") or word == "uphold" else Outcome.OVERTURNED
+            end = explicit.start()
+        while end > start and text[end - 1] in " \t\n.,;:":
+            end -= 1
+        if end > start:
+            drafts.append(
+                _ItemDraft(
+                    service=_found(text, start, end),
+                    outcome=outcome,
+                    block_start=start,
+                    body_start=end,
+                )
+            )
+    guidelines = _pro_section(text, _H_PRO_GUIDELINES)
+    rationale = _pro_section(text, _H_PRO_RATIONALE)
+    for d in drafts:
+        if guidelines:
+            d.maximus_guideline = _trimmed(text, *guidelines)
+        if rationale:
+            d.rationale = _trimmed(text, *rationale)
+    if drafts and not rationale:
+        notes.append("the rationale section was not found")
+    if len(drafts) > 1 and rationale:
+        notes.append("this layout gives one rationale for all items; each item carries it")
+    return drafts
+
+
+def _list_entries(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Entries of a list: numbered or bulleted when marked, else one per non-empty line."""
+    marks = list(_LIST_ENTRY.finditer(text, start, end))
+    if marks:
+        for k, m in enumerate(marks):
+            stop = marks[k + 1].start() if k + 1 < len(marks) else end
+            para = _PARAGRAPH_BREAK.search(text, m.end(), stop)
+            yield m.end(), para.start() if para else stop
+        return
+    for line in re.finditer(r"[^\n]+", text[start:end]):
+        if line.group().strip():
+            s = start + line.start()
+            yield _skip_space(text, s, start + line.end()), start + line.end()
+
+
+# --- The 2013 notice -------------------------------------------------------------------------
+def _notice_items(text: str, notes: list[str]) -> list[_ItemDraft]:
+    heading = _H_NOTICE_DECISIONS.search(text)
+    matches = list(_NOTICE_ITEM.finditer(text, heading.end() if heading else 0))
+    if not matches and heading:
+        matches = list(_NOTICE_ITEM.finditer(text))
+    chosen: dict[str, re.Match[str]] = {}
+    for m in matches:
+        key = m.group("num") or _fold(m.group("service")).lower()
+        chosen.setdefault(key, m)
+    drafts = [
+        _ItemDraft(
+            service=_found(text, m.start("service"), m.end("service")),
+            outcome=Outcome.UPHELD if m.group("not") is not None else Outcome.OVERTURNED,
+            block_start=m.start(),
+            body_start=m.end(),
+        )
+        for m in chosen.values()
+    ]
+    rationales = list(_NOTICE_RATIONALE.finditer(text))
+    guidelines = list(_NOTICE_GUIDELINE.finditer(text))
+    if drafts and len(rationales) == len(drafts):
+        bounds = [r.end() for r in rationales] + [len(text)]
+        for k, d in enumerate(drafts):
+            stop = bounds[k + 1]
+            next_item = re.search(r"\n[ \t]*\d{1,2}\)\s", text[bounds[k] : stop])
+            if next_item:
+                stop = bounds[k] + next_item.start()
+            tail = _SECTION_TAIL.search(text, bounds[k], stop)
+            d.rationale = _trimmed(text, bounds[k], tail.start() if tail else stop)
+        if len(guidelines) == len(drafts):
+            for d, g, r in zip(drafts, guidelines, rationales, strict=True):
+                if g.end() < r.start():
+                    d.maximus_guideline = _trimmed(text, g.end(), r.start())
+    elif drafts:
+        notes.append("rationales could not be matched to the items of this 2013 notice")
+    return drafts
+
+
+# --- Finishing an item -----------------------------------------------------------------------
+def _finish_item(index: int, d: _ItemDraft, text: str) -> DisputedItem:
+    spans: dict[str, Span] = {"service": d.service.span}
+    citations: list[Citation] = []
+    families: set[str] = set()
+    pages: set[int] = set()
+    for name, found, source in (
+        ("claims_administrator_guideline", d.ca_guideline, "claims_administrator"),
+        ("maximus_guideline", d.maximus_guideline, "maximus"),
+    ):
+        if found is None:
+            continue
+        spans[name] = found.span
+        citation = _citation(found.value, source)
+        citations.append(citation)
+        families.update(citation.families)
+        pages.update(citation.pages)
+    if d.rationale is not None:
+        spans["rationale"] = d.rationale.span
+    if d.ur_authorized is not None:
+        spans["ur_authorized"] = d.ur_authorized.span
+    return DisputedItem(
+        index=index,
+        service=d.service.value,
+        outcome=d.outcome,
+        claims_administrator_guideline=d.ca_guideline.value if d.ca_guideline else None,
+        maximus_guideline=d.maximus_guideline.value if d.maximus_guideline else None,
+        guideline_sources=sorted(families),
+        citations=citations,
+        pages=sorted(pages),
+        rationale=d.rationale.value if d.rationale else None,
+        modified_by_ur=d.modified_by_ur,
+        ur_authorized=d.ur_authorized.value if d.ur_authorized else None,
+        spans=spans,
+    )
+
+
+def _citation(line: str, source: str) -> Citation:
+    families = {name for name, pattern in _FAMILY_PATTERNS.items() if pattern.search(line)}
+    for m in _NON_MTUS_CITATION.finditer(line):
+        cited = m.group("v")
+        if cited.strip(" .,;") and not any(
+            _FAMILY_PATTERNS[f].search(cited) for f in ("ACOEM", "ODG")
+        ):
+            families.add("OTHER")
+    pages: list[int] = []
+    for m in _PAGES.finditer(line):
+        pages.extend(_expand_pages(m.group("v")))
+    return Citation(
+        source=source,  # type: ignore[arg-type]
+        families=sorted(families),
+        chapters=[m.group("v") for m in _CHAPTER.finditer(line)],
+        sections=[_fold(m.group("v")).rstrip(".") for m in _SECTIONS.finditer(line)],
+        pages=sorted(set(pages)),
+    )
+
+
+def _expand_pages(value: str) -> list[int]:
+    pages: list[int] = []
+    for part in re.split(r"[,\s]+(?![-\d]*-)", value.strip()):
+        for piece in re.split(r"\s*,\s*", part):
+            bounds = [int(x) for x in re.findall(r"\d+", piece)]
+            if len(bounds) == 2 and "-" in piece and 0 <= bounds[1] - bounds[0] <= 50:
+                pages.extend(range(bounds[0], bounds[1] + 1))
+            else:
+                pages.extend(bounds)
+    return pages
+
+
+# --- Header, reviewer, claimant --------------------------------------------------------------
+def _header_region(text: str) -> str:
+    stop = _H_HOW_MADE.search(text) or _H_CLINICAL_SUMMARY.search(text)
+    return text[: stop.start()] if stop else text[:3000]
+
+
+def _header_facts(text: str, fmt: LetterFormat) -> dict[str, date | None]:
+    region = _header_region(text)
+    facts: dict[str, date | None] = {}
+    for name, pattern in _HEADER_DATES.items():
+        m = pattern.search(region)
+        facts[name] = _to_date(m.group("v")) if m else None
+    m = _HEADER_INJURY.search(region)
+    if m:
+        facts["date_of_injury"] = _to_date(m.group("v"))
+    if fmt is LetterFormat.NOTICE_2013:
+        for name, pattern in (
+            ("decision_date", _NOTICE_DATED),
+            ("application_received", _NOTICE_APPLICATION),
+            ("ur_denial_date", _NOTICE_UR_DENIAL),
+        ):
+            m = pattern.search(text)
+            if m and facts.get(name) is None:
+                facts[name] = _to_date(m.group("v"))
+    return facts
+
+
+def _case_number(text: str) -> str | None:
+    m = _CASE_NUMBER.search(_header_region(text)) or _CASE_NUMBER.search(text)
+    return m.group("v") if m else None
+
+
+def _priority(text: str) -> str | None:
+    m = _PRIORITY.search(_header_region(text))
+    return m.group("v").capitalize() if m else None
+
+
+def _case_summary(text: str) -> str:
+    start = _H_CLINICAL_SUMMARY.search(text) or _H_PRO_CASE_SUMMARY.search(text)
+    if start is None:
+        start = re.search(r"Case\s+Summary\s*:", text, _I)
+    begin = start.end() if start else 0
+    stop = None
+    for pattern in (_H_ISSUES, _H_MAXIMUS_DECISIONS, _H_PRO_DOCUMENTS, _H_PRO_GUIDELINES):
+        m = pattern.search(text, begin)
+        if m and (stop is None or m.start() < stop):
+            stop = m.start()
+    return text[begin:stop] if stop else text[begin:]
+
+
+def _age(summary: str) -> int | None:
+    for m in _AGE.finditer(summary):
+        value = int(m.group("v") or m.group("w"))
+        if 14 <= value <= 110:
+            return value
+    return None
+
+
+def _sex(summary: str) -> str | None:
+    m = _SEX_WORD.search(summary)
+    if m:
+        word = m.group("v").lower()
+        return "female" if word in ("female", "woman", "lady") else "male"
+    he, she = len(_HE.findall(summary)), len(_SHE.findall(summary))
+    if he > she:
+        return "male"
+    if she > he:
+        return "female"
+    return None
+
+
+def _injury_date(summary: str) -> date | None:
+    for m in _INJURY_CONTEXT.finditer(summary):
+        found = _to_date(m.group("v"))
+        if found:
+            return found
+    return None
+
+
+def _reviewer(text: str) -> Reviewer:
+    specialties: list[str] = []
+    licensure: list[str] = []
+    line = _SPECIALTY_LINE.search(text)
+    if line:
+        specialties = _split_list(line.group("v"), split_and=False)
+    else:
+        board = _BOARD_CERTIFIED.search(text)
+        if board:
+            for part in _SUBSPECIALTY.split(_fold(board.group("v"))):
+                specialties.extend(_split_list(part, split_and=True))
+    line = _LICENSURE_LINE.search(text)
+    if line:
+        licensure = _split_list(line.group("v"), split_and=False)
+    else:
+        licensed = _LICENSED_IN.search(text)
+        if licensed:
+            licensure = _split_list(licensed.group("v"), split_and=True)
+    return Reviewer(specialties=specialties, licensure=licensure)
+
+
+def _split_list(value: str, *, split_and: bool) -> list[str]:
+    value = _fold(value).strip(" .;")
+    if split_and:
+        protected = value
+        for compound in _COMPOUND_SPECIALTIES:
+            protected = re.sub(
+                re.escape(compound).replace(r"\ and\ ", r"\ and\ "),
+                lambda m: m.group(0).replace(" and ", " \x00 "),
+                protected,
+                flags=_I,
+            )
+        parts = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", protected)
+        parts = [p.replace(" \x00 ", " and ") for p in parts]
+    else:
+        parts = re.split(r"\s*[,;]\s*", value)
+    return [p.strip(" .") for p in parts if p.strip(" .")]
+
+
+# --- Small helpers ---------------------------------------------------------------------------
+def _fold(value: str) -> str:
+    return re.sub(r"\s+", " ", value).strip()
+
+
+def _skip_space(text: str, pos: int, limit: int) -> int:
+    while pos < limit and text[pos] in " \t\n":
+        pos += 1
+    return pos
+
+
+def _found(text: str, start: int, end: int) -> _Found:
+    return _Found(value=_fold(text[start:end]), span=(start, end))
+
+
+def _trimmed(text: str, start: int, end: int) -> _Found | None:
+    start = _skip_space(text, start, end)
+    while end > start and text[end - 1] in " \t\n":
+        end -= 1
+    if end <= start:
+        return None
+    return _found(text, start, end)
+
+
+def _to_date(value: str) -> date | None:
+    m = _NUMERIC_DATE.fullmatch(value.strip())
+    try:
+        if m:
+            month, day, year = (int(g) for g in m.groups())
+            if year < 100:
+                year += 2000 if year <= date.today().year % 100 else 1900
+            return date(year, month, day)
+        w = _WORD_DATE.fullmatch(value.strip())
+        if w and w.group(1).lower() in _MONTHS:
+            return date(int(w.group(3)), _MONTHS[w.group(1).lower()], int(w.group(2)))
+    except ValueError:
+        return None
+    return None
