@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 
 from imr_llm.errors import ImrError
@@ -29,11 +28,6 @@ batch_app = typer.Typer(help="OpenAI Batch API files for very large corpora.", n
 app.add_typer(batch_app, name="batch")
 
 Paths = Annotated[list[Path], typer.Argument(help="Letters: .txt or .pdf files.", show_default=False)]
-
-
-class _Exit(Exception):
-    def __init__(self, code: int) -> None:
-        self.code = code
 
 
 def _write_json_line(obj: dict[str, Any], stream: Any = None) -> None:
@@ -73,7 +67,7 @@ def parse(
 
         print_table(rows)
     if failures:
-        raise _Exit(1)
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -87,20 +81,9 @@ def schema() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default: sys.argv[1:]) and return the exit code."""
     try:
-        app(args=argv, prog_name="imr-llm", standalone_mode=False)
-    except _Exit as exc:
-        return exc.code
-    except click.exceptions.NoArgsIsHelpError as exc:
-        exc.show()
-        return 2
-    except click.UsageError as exc:
-        exc.show()
-        return 2
-    except click.exceptions.Exit as exc:
-        return int(exc.exit_code)
-    except click.Abort:
-        sys.stderr.write("Aborted.\n")
-        return 130
+        app(args=argv, prog_name="imr-llm", standalone_mode=True)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except ImrError as exc:
         sys.stderr.write(f"imr-llm: {exc}\n")
         return 1

@@ -55,6 +55,12 @@ _PAGE_FOOTER = re.compile(
     r"[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
+# A line that opens a page and reads like letterhead rather than letter.
+_HEADER_LIKE = re.compile(
+    r"^(?:.*\b(?:case\s+(?:number|no)|CM\d{2}-\d{4,}|IMR\b|final\s+determination|MAXIMUS"
+    r"|independent\s+medical\s+review|confidential)\b.*|\d{1,2}/\d{1,2}/\d{2,4})$",
+    re.IGNORECASE,
+)
 _LINE_END_HYPHEN = re.compile(r"(?<=[A-Za-z0-9])-[ ]*\n[ \t\n]*(?=[A-Za-z0-9])")
 _TRAILING_SPACE = re.compile(r"[ ]+$", re.MULTILINE)
 _INNER_SPACES = re.compile(r"(?<=\S)[ ]{2,}(?=\S)")
@@ -116,6 +122,7 @@ def _drop_running_headers(text: str) -> tuple[str, list[str]]:
     # A header also stands at the top of page one; require that for a single repeat.
     top = next((ln.strip() for ln in pages[0].split("\n") if ln.strip()), "")
     repeated = {h for h in repeated if counts[h] >= 2 or h == top}
+    repeated |= {h for h in counts if _looks_like_letterhead(h)}
     repeated = {h for h in repeated if len(h) <= 120 and not h.endswith(":")}
     if not repeated:
         return text, []
@@ -129,6 +136,16 @@ def _drop_running_headers(text: str) -> tuple[str, list[str]]:
                 break
         out.append("\n".join(lines))
     return "\f".join(out), sorted(repeated)
+
+
+def _looks_like_letterhead(line: str) -> bool:
+    return (
+        len(line) <= 70
+        and (line[:1].isupper() or line[:1].isdigit())
+        and ". " not in line
+        and not line.endswith((".", ":", ","))
+        and bool(_HEADER_LIKE.match(line))
+    )
 
 
 def _is_double_spaced(lines: list[str]) -> bool:

@@ -178,7 +178,7 @@ _HE = re.compile(r"(?<![/\w])(?:he|him|his|himself)(?![/\w])", _I)
 _SHE = re.compile(r"(?<![/\w])(?:she|her|hers|herself)(?![/\w])", _I)
 _INJURY_CONTEXT = re.compile(
     r"\b(?:injur\w*|date\s+of\s+(?:industrial\s+)?injury|DOI|occupational\s+claim|claim\s+from"
-    r"|industrial\s+(?:injury|accident)|work[- ]related|accident)\b[^.\n]{0,60}?(?P<v>" + _DATE + ")",
+    r"|industrial\s+(?:injury|accident)|work[- ]related|accident|fell|fall)\b[^.\n]{0,60}?(?P<v>" + _DATE + ")",
     _I,
 )
 

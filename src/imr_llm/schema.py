@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -48,7 +48,7 @@ def fold_whitespace(value: str) -> str:
     return _WHITESPACE.sub(" ", value).strip()
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     """The reviewer's decision on one disputed item.
 
     The words are the letter's, and they confuse almost everyone: *upheld*
@@ -74,7 +74,7 @@ class Outcome(str, Enum):
         return "Upheld: the denial stands. The treatment is not approved."
 
 
-class LetterFormat(str, Enum):
+class LetterFormat(StrEnum):
     """The DWC letter layouts imr_llm knows."""
 
     FINAL_DETERMINATION = "final_determination"
@@ -89,7 +89,7 @@ class LetterFormat(str, Enum):
     """None of the above; items, if any, came from the generic patterns or the LLM."""
 
 
-class ServiceCategory(str, Enum):
+class ServiceCategory(StrEnum):
     """Broad kind of treatment, for tables and statistics."""
 
     ACUPUNCTURE = "acupuncture"
@@ -106,7 +106,7 @@ class ServiceCategory(str, Enum):
     OTHER = "other"
 
 
-class ReasonCode(str, Enum):
+class ReasonCode(StrEnum):
     """Recurring reasons reviewers give, recognized in a rationale."""
 
     NO_FUNCTIONAL_IMPROVEMENT = "no_functional_improvement"

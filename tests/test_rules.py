@@ -1,0 +1,171 @@
+"""The rules parser, specified by the gold answers, the 49 labelled real letters and each layout."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import imr_llm
+from imr_llm import LetterFormat, Outcome
+from tests.conftest import DATA, GOLD, LABELS, LETTERS, SEEDS, fold
+from tests.variants import VARIANTS, with_header_block
+
+SEED_IDS = [p.name for p in SEEDS]
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=SEED_IDS)
+def test_samples_match_every_gold_field(path: Path) -> None:
+    gold = GOLD[path.name]
+    det = imr_llm.parse(path)
+
+    assert det.format is LetterFormat.FINAL_DETERMINATION
+    assert det.reviewer.specialties == gold["reviewer"]["specialties"]
+    assert det.reviewer.licensure == gold["reviewer"]["licensure"]
+    assert det.claimant.age == gold["claimant"]["age"]
+    assert det.claimant.sex == gold["claimant"]["sex"]
+    assert det.claimant.date_of_injury == date.fromisoformat(gold["claimant"]["date_of_injury"])
+    assert len(det.items) == len(gold["items"])
+    for item, expected in zip(det.items, gold["items"], strict=True):
+        assert item.service == expected["service"]
+        assert item.outcome.value == expected["outcome"]
+        for field in ("claims_administrator_guideline", "maximus_guideline"):
+            assert fold(getattr(item, field)) == fold(expected[field])
+        assert item.guideline_sources == expected["guideline_sources"]
+        assert item.pages == expected.get("pages", item.pages)
+        assert item.rationale is not None
+        assert item.rationale.startswith(expected["rationale_starts"])
+        assert item.rationale.endswith(expected["rationale_ends"])
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=SEED_IDS)
+def test_every_span_reproduces_its_field(path: Path) -> None:
+    det = imr_llm.parse(path)
+    for item in det.items:
+        assert {"service", "rationale"} <= set(item.spans)
+        for name, (start, end) in item.spans.items():
+            assert " ".join(det.text[start:end].split()) == getattr(item, name)
+
+
+@pytest.mark.parametrize("kind", ["txt", "pdf"])
+def test_real_letters_match_their_labels(kind: str) -> None:
+    mismatches = []
+    for case, label in LABELS.items():
+        det = imr_llm.parse(LETTERS / kind / f"{case}.{kind}")
+        got = [(fold(i.service), i.outcome.value) for i in det.items]
+        want = [(fold(s), o) for s, o in zip(label["services"], label["outcomes"], strict=True)]
+        if got != want:
+            mismatches.append((case, got, want))
+    assert mismatches == []
+    assert len(LABELS) == 49
+
+
+def test_real_letters_header_block_values_split_over_lines() -> None:
+    det = imr_llm.parse(LETTERS / "txt" / "CM16-0231745.txt")
+    assert det.case_number == "CM16-0231745"
+    assert det.date_assigned == date(2016, 12, 7)
+    assert det.decision_date == date(2017, 1, 10)
+    assert det.ur_denial_date == date(2016, 11, 30)
+    assert det.application_received == date(2016, 12, 1)
+    assert det.priority == "Standard"
+    assert det.claimant.date_of_injury == date(2016, 10, 23)
+    assert det.reviewer.licensure == ["New York"]
+    assert det.reviewer.specialties == ["Physical Medicine & Rehabilitation"]
+
+
+def test_a_request_modified_by_ur_keeps_the_disputed_part_and_what_ur_authorized() -> None:
+    det = imr_llm.parse(LETTERS / "txt" / "CM16-0247405.txt")
+    (item,) = det.items
+    assert item.service == "Chiropractic therapy sessions for the cervical spine, #2"
+    assert item.modified_by_ur
+    assert item.ur_authorized == "Chiropractic therapy sessions for the cervical spine, #6"
+
+
+def test_sample_004_records_that_ur_modified_the_acupuncture_request() -> None:
+    det = imr_llm.parse(DATA / "seeds" / "004_d3d3d7d6fe2d34a7.txt")
+    assert [i.modified_by_ur for i in det.items] == [True, False]
+
+
+def test_a_letter_with_twenty_one_items() -> None:
+    det = imr_llm.parse(LETTERS / "txt" / "CM16-0248698.txt")
+    assert len(det.items) == 21
+    assert [i.index for i in det.items] == list(range(1, 22))
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+@pytest.mark.parametrize("path", SEEDS, ids=SEED_IDS)
+def test_delivery_quirks_give_the_same_items(path: Path, variant: str) -> None:
+    raw = path.read_text(encoding="utf-8")
+    expected = [(i.service, i.outcome) for i in imr_llm.parse(raw).items]
+    det = imr_llm.parse(VARIANTS[variant](raw))
+    assert [(i.service, i.outcome) for i in det.items] == expected
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=SEED_IDS)
+def test_the_header_treatment_list_adds_no_items(path: Path) -> None:
+    raw = path.read_text(encoding="utf-8")
+    base = imr_llm.parse(raw)
+    det = imr_llm.parse(with_header_block(raw, [i.service for i in base.items]))
+    assert [(i.service, i.outcome) for i in det.items] == [(i.service, i.outcome) for i in base.items]
+    assert det.case_number == "CM15-0123456"
+    assert det.decision_date == date(2015, 8, 4)
+    assert det.application_received == date(2015, 6, 25)
+
+
+def test_real_letters_survive_every_quirk() -> None:
+    failures = []
+    for case in list(LABELS)[:: 4]:
+        raw = (LETTERS / "txt" / f"{case}.txt").read_text(encoding="utf-8")
+        expected = [(i.service, i.outcome) for i in imr_llm.parse(raw).items]
+        for name, variant in VARIANTS.items():
+            got = [(i.service, i.outcome) for i in imr_llm.parse(variant(raw)).items]
+            if got != expected:
+                failures.append((case, name))
+    assert failures == []
+
+
+def test_planted_instructions_are_text_not_commands() -> None:
+    raw = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
+    det = imr_llm.parse(VARIANTS["planted_instructions"](raw))
+    assert [i.outcome for i in det.items] == [Outcome.UPHELD, Outcome.UPHELD]
+
+
+LAYOUTS = json.loads((DATA / "layouts" / "expected.json").read_text())
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+def test_each_known_layout_is_recognized_and_read(name: str) -> None:
+    expected = LAYOUTS[name]
+    det = imr_llm.parse(DATA / "layouts" / name)
+    assert det.format.value == expected["format"]
+    assert [i.service for i in det.items] == expected["services"]
+    assert [i.outcome.value for i in det.items] == expected["outcomes"]
+    assert all(i.rationale for i in det.items)
+
+
+def test_the_2013_notice_lists_each_item_once_despite_the_lost_space() -> None:
+    det = imr_llm.parse(DATA / "layouts" / "notice_2013.txt")
+    assert len(det.items) == 2
+    assert det.decision_date == date(2013, 9, 26)
+    assert det.ur_denial_date == date(2013, 8, 30)
+
+
+def test_a_missing_section_gives_what_was_found_and_a_warning() -> None:
+    raw = (DATA / "seeds" / "000_d369924a656f10dc.txt").read_text(encoding="utf-8")
+    cut = raw[: raw.index("IMR ISSUES")]
+    det = imr_llm.parse(cut)
+    assert det.items == []
+    assert det.claimant.age == 52
+    assert any("no disputed items" in w for w in det.warnings)
+
+
+def test_guideline_citations_are_taken_apart() -> None:
+    det = imr_llm.parse(DATA / "seeds" / "002_093df6f7020966b8.txt")
+    second = det.items[1]
+    assert second.pages == [98, 99]
+    assert [c.source for c in second.citations] == ["claims_administrator", "maximus"]
+    assert second.citations[0].families == ["MTUS"]
+    det = imr_llm.parse(DATA / "seeds" / "000_d369924a656f10dc.txt")
+    assert det.items[0].citations[0].chapters == ["11"]
