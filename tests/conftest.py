@@ -32,8 +32,10 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
     def guarded(self: socket.socket, address: Any) -> Any:
         host = address[0] if isinstance(address, tuple) else address
-        if isinstance(host, str) and host not in ("127.0.0.1", "localhost", "::1") and not (
-            host.startswith("/")
+        if (
+            isinstance(host, str)
+            and host not in ("127.0.0.1", "localhost", "::1")
+            and not (host.startswith("/"))
         ):
             raise RuntimeError(f"a test tried to reach {host!r}: tests never use the network")
         return real_connect(self, address)
@@ -44,7 +46,13 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test sees the developer's key, endpoint or cache."""
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "IMR_LLM_MODEL", "IMR_LLM_TIMEOUT",
-                 "IMR_LLM_MODE", "IMR_LLM_MAX_TIME"):
+    for name in (
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "IMR_LLM_MODEL",
+        "IMR_LLM_TIMEOUT",
+        "IMR_LLM_MODE",
+        "IMR_LLM_MAX_TIME",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("IMR_LLM_CACHE_DIR", str(tmp_path / "cache"))

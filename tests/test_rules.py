@@ -108,7 +108,9 @@ def test_the_header_treatment_list_adds_no_items(path: Path) -> None:
     raw = path.read_text(encoding="utf-8")
     base = imr_llm.parse(raw)
     det = imr_llm.parse(with_header_block(raw, [i.service for i in base.items]))
-    assert [(i.service, i.outcome) for i in det.items] == [(i.service, i.outcome) for i in base.items]
+    assert [(i.service, i.outcome) for i in det.items] == [
+        (i.service, i.outcome) for i in base.items
+    ]
     assert det.case_number == "CM15-0123456"
     assert det.decision_date == date(2015, 8, 4)
     assert det.application_received == date(2015, 6, 25)
@@ -116,7 +118,7 @@ def test_the_header_treatment_list_adds_no_items(path: Path) -> None:
 
 def test_real_letters_survive_every_quirk() -> None:
     failures = []
-    for case in list(LABELS)[:: 4]:
+    for case in list(LABELS)[::4]:
         raw = (LETTERS / "txt" / f"{case}.txt").read_text(encoding="utf-8")
         expected = [(i.service, i.outcome) for i in imr_llm.parse(raw).items]
         for name, variant in VARIANTS.items():

@@ -27,7 +27,9 @@ app = typer.Typer(
 batch_app = typer.Typer(help="OpenAI Batch API files for very large corpora.", no_args_is_help=True)
 app.add_typer(batch_app, name="batch")
 
-Paths = Annotated[list[Path], typer.Argument(help="Letters: .txt or .pdf files.", show_default=False)]
+Paths = Annotated[
+    list[Path], typer.Argument(help="Letters: .txt or .pdf files.", show_default=False)
+]
 
 
 def _write_json_line(obj: dict[str, Any], stream: Any = None) -> None:
@@ -42,7 +44,9 @@ def _error_line(source: str, exc: ImrError) -> dict[str, Any]:
 @app.command()
 def parse(
     paths: Paths,
-    pretty: Annotated[bool, typer.Option("--pretty", help="A readable table instead of JSON.")] = False,
+    pretty: Annotated[
+        bool, typer.Option("--pretty", help="A readable table instead of JSON.")
+    ] = False,
 ) -> None:
     """Parse letters by rules alone (offline): one JSON line per input, in input order."""
     from imr_llm.pipeline import parse as parse_letter
@@ -95,3 +99,7 @@ def main(argv: list[str] | None = None) -> int:
 def run() -> None:
     """Console-script entry point."""
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -78,7 +78,9 @@ class Settings:
         if self.timeout <= 0:
             raise ConfigError(f"timeout must be positive, got {self.timeout}")
         if self.max_time_per_letter <= 0:
-            raise ConfigError(f"max_time_per_letter must be positive, got {self.max_time_per_letter}")
+            raise ConfigError(
+                f"max_time_per_letter must be positive, got {self.max_time_per_letter}"
+            )
         if self.max_attempts < 1:
             raise ConfigError(f"max_attempts must be at least 1, got {self.max_attempts}")
         if self.max_reasks < 0:
@@ -119,7 +121,9 @@ class Settings:
     def replace(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
-    def estimate_cost(self, input_tokens: int, cached_tokens: int, output_tokens: int) -> float | None:
+    def estimate_cost(
+        self, input_tokens: int, cached_tokens: int, output_tokens: int
+    ) -> float | None:
         """US dollars for these tokens, or None when the model is not in the price table."""
         price = self.prices.get(self.model)
         if price is None:

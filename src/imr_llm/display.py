@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -32,7 +33,7 @@ def print_table(rows: Sequence[tuple[str, Determination | ImrError]], console: A
                 else "[red]not approved (upheld)[/red]"
             )
             table.add_row(
-                source if item.index == 1 else "",
+                Path(source).name if item.index == 1 else "",
                 str(item.index),
                 item.service,
                 decision,

@@ -16,7 +16,14 @@ from typing import Any, Literal
 from imr_llm.facts import enrich_item
 from imr_llm.schema import Determination, DisputedItem, ReasonCode
 
-__all__ = ["Language", "explain", "explain_item", "legal_facts", "reason_sentence", "summarize_items"]
+__all__ = [
+    "Language",
+    "explain",
+    "explain_item",
+    "legal_facts",
+    "reason_sentence",
+    "summarize_items",
+]
 
 Language = Literal["en", "es"]
 

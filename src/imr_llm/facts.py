@@ -16,51 +16,95 @@ _I = re.IGNORECASE
 
 # Order matters: the first category whose pattern matches wins, most specific first.
 _CATEGORY_PATTERNS: list[tuple[ServiceCategory, re.Pattern[str]]] = [
-    (ServiceCategory.FUNCTIONAL_RESTORATION, re.compile(
-        r"functional\s+restoration|\bFRP\b|work\s+(?:hardening|conditioning)|HELP\s+program"
-        r"|multidisciplinary|interdisciplinary\s+pain", _I)),
+    (
+        ServiceCategory.FUNCTIONAL_RESTORATION,
+        re.compile(
+            r"functional\s+restoration|\bFRP\b|work\s+(?:hardening|conditioning)|HELP\s+program"
+            r"|multidisciplinary|interdisciplinary\s+pain",
+            _I,
+        ),
+    ),
     (ServiceCategory.ACUPUNCTURE, re.compile(r"acupunct", _I)),
-    (ServiceCategory.CHIROPRACTIC, re.compile(
-        r"chiropract|spinal\s+manipulation|manipulat|\bCMT\b", _I)),
-    (ServiceCategory.PSYCHOLOGICAL_CARE, re.compile(
-        r"psych|cognitive\s+behavio|\bCBT\b|biofeedback|counsel|behavioral", _I)),
-    (ServiceCategory.IMAGING, re.compile(
-        r"\bMRI\b|\bMRA\b|\bCT\b|CT\s+scan|x-?rays?\b|radiograph|ultrasound(?!\s+guided)"
-        r"(?!\s+therapy)|bone\s+scan|imaging|\bEMG\b|\bNCV\b|\bNCS\b|nerve\s+conduction"
-        r"|electromyograph|arthrogram|myelogram|\bscan\b", _I)),
-    (ServiceCategory.INJECTION, re.compile(
-        r"inject|epidural|\bESI\b|nerve\s+block|\bblock\b|facet|radiofrequency|ablation|rhizotomy"
-        r"|trigger\s+point|botox|prp\b|platelet", _I)),
-    (ServiceCategory.SURGERY, re.compile(
-        r"surgery|surgical|arthroscop|fusion|laminectomy|discectomy|decompression|repair"
-        r"|replacement|arthroplasty|-?ectomy\b|-?otomy\b|reconstruction|release\s+of|ORIF"
-        r"|implant(?:ation)?\b|debridement", _I)),
-    (ServiceCategory.PHYSICAL_THERAPY, re.compile(
-        r"physical\s+therap|\bPT\b|physiotherap|occupational\s+therap|\bOT\b|aquatic|"
-        r"therapeutic\s+exercise|physical\s+medicine|massage|myofascial|rehabilitat"
-        r"|electrical\s+stimulation|ultrasound\s+therapy|\bTENS\b|home\s+exercise|traction"
-        r"|\btherapy\b", _I)),
-    (ServiceCategory.EQUIPMENT, re.compile(
-        r"brace|support|wheelchair|walker|cane|commode|chair|bed\b|cushion|pillow|orthotic|"
-        r"splint|sling|unit\b|device|equipment|\bDME\b|pad\b|wrap\b|shoe|insoles?|crutch|"
-        r"scooter|collar|stimulator|cold\s+therapy|heat\s+therapy|hot/cold|cryotherap|"
-        r"compression|garment|stocking|kit\b|glove|lumbar\s+roll|rental|purchase", _I)),
-    (ServiceCategory.EVALUATION, re.compile(
-        r"evaluat|consult|referral|exam\b|examination|assessment|office\s+visit|follow[- ]up"
-        r"|visit|screen|test(?:ing)?\b|panel|urine\s+drug|\bUDS\b|lab|consultation|TOC\b"
-        r"|transfer\s+of\s+care|\bFCE\b|sleep\s+study", _I)),
-    (ServiceCategory.MEDICATION, re.compile(
-        r"\d\s*(?:mg|mcg|ml|%|g)\b|tablet|\btab\b|capsule|cream|gel\b|ointment|patch|"
-        r"#\s*\d|\bqty\b|medication|refill|prescription|supply|ER\b|HCL\b|dose|"
-        r"norco|tramadol|oxycodone|hydrocodone|gabapentin|neurontin|lyrica|pregabalin|"
-        r"cyclobenzaprine|flexeril|omeprazole|prilosec|ibuprofen|naproxen|meloxicam|"
-        r"lidoderm|lidocaine|diclofenac|celebrex|tizanidine|baclofen|soma|carisoprodol|"
-        r"ambien|zolpidem|diazepam|valium|xanax|alprazolam|percocet|morphine|fentanyl|"
-        r"butrans|buprenorphine|nucynta|tapentadol|opioid|duloxetine|cymbalta|amitriptyline|"
-        r"trazodone|ondansetron|etodolac|famotidine|pantoprazole|compound|topical|"
-        r"flector|voltaren|terocin|menthoderm|ketoprofen|methocarbamol|robaxin|orphenadrine"
-        r"|nabumetone|relafen|sumatriptan|suboxone|dicopanol|deprizine|fanatrex|synapryn|"
-        r"tabradol", _I)),
+    (
+        ServiceCategory.CHIROPRACTIC,
+        re.compile(r"chiropract|spinal\s+manipulation|manipulat|\bCMT\b", _I),
+    ),
+    (
+        ServiceCategory.PSYCHOLOGICAL_CARE,
+        re.compile(r"psych|cognitive\s+behavio|\bCBT\b|biofeedback|counsel|behavioral", _I),
+    ),
+    (
+        ServiceCategory.IMAGING,
+        re.compile(
+            r"\bMRI\b|\bMRA\b|\bCT\b|CT\s+scan|x-?rays?\b|radiograph|ultrasound(?!\s+guided)"
+            r"(?!\s+therapy)|bone\s+scan|imaging|\bEMG\b|\bNCV\b|\bNCS\b|nerve\s+conduction"
+            r"|electromyograph|arthrogram|myelogram|\bscan\b",
+            _I,
+        ),
+    ),
+    (
+        ServiceCategory.INJECTION,
+        re.compile(
+            r"inject|epidural|\bESI\b|nerve\s+block|\bblock\b|facet|radiofrequency|ablation|rhizotomy"
+            r"|trigger\s+point|botox|prp\b|platelet",
+            _I,
+        ),
+    ),
+    (
+        ServiceCategory.SURGERY,
+        re.compile(
+            r"surgery|surgical|arthroscop|fusion|laminectomy|discectomy|decompression|repair"
+            r"|replacement|arthroplasty|-?ectomy\b|-?otomy\b|reconstruction|release\s+of|ORIF"
+            r"|implant(?:ation)?\b|debridement",
+            _I,
+        ),
+    ),
+    (
+        ServiceCategory.PHYSICAL_THERAPY,
+        re.compile(
+            r"physical\s+therap|\bPT\b|physiotherap|occupational\s+therap|\bOT\b|aquatic|"
+            r"therapeutic\s+exercise|physical\s+medicine|massage|myofascial|rehabilitat"
+            r"|electrical\s+stimulation|ultrasound\s+therapy|\bTENS\b|home\s+exercise|traction"
+            r"|\btherapy\b",
+            _I,
+        ),
+    ),
+    (
+        ServiceCategory.EQUIPMENT,
+        re.compile(
+            r"brace|support|wheelchair|walker|cane|commode|chair|bed\b|cushion|pillow|orthotic|"
+            r"splint|sling|unit\b|device|equipment|\bDME\b|pad\b|wrap\b|shoe|insoles?|crutch|"
+            r"scooter|collar|stimulator|cold\s+therapy|heat\s+therapy|hot/cold|cryotherap|"
+            r"compression|garment|stocking|kit\b|glove|lumbar\s+roll|rental|purchase",
+            _I,
+        ),
+    ),
+    (
+        ServiceCategory.EVALUATION,
+        re.compile(
+            r"evaluat|consult|referral|exam\b|examination|assessment|office\s+visit|follow[- ]up"
+            r"|visit|screen|test(?:ing)?\b|panel|urine\s+drug|\bUDS\b|lab|consultation|TOC\b"
+            r"|transfer\s+of\s+care|\bFCE\b|sleep\s+study",
+            _I,
+        ),
+    ),
+    (
+        ServiceCategory.MEDICATION,
+        re.compile(
+            r"\d\s*(?:mg|mcg|ml|%|g)\b|tablet|\btab\b|capsule|cream|gel\b|ointment|patch|"
+            r"#\s*\d|\bqty\b|medication|refill|prescription|supply|ER\b|HCL\b|dose|"
+            r"norco|tramadol|oxycodone|hydrocodone|gabapentin|neurontin|lyrica|pregabalin|"
+            r"cyclobenzaprine|flexeril|omeprazole|prilosec|ibuprofen|naproxen|meloxicam|"
+            r"lidoderm|lidocaine|diclofenac|celebrex|tizanidine|baclofen|soma|carisoprodol|"
+            r"ambien|zolpidem|diazepam|valium|xanax|alprazolam|percocet|morphine|fentanyl|"
+            r"butrans|buprenorphine|nucynta|tapentadol|opioid|duloxetine|cymbalta|amitriptyline|"
+            r"trazodone|ondansetron|etodolac|famotidine|pantoprazole|compound|topical|"
+            r"flector|voltaren|terocin|menthoderm|ketoprofen|methocarbamol|robaxin|orphenadrine"
+            r"|nabumetone|relafen|sumatriptan|suboxone|dicopanol|deprizine|fanatrex|synapryn|"
+            r"tabradol",
+            _I,
+        ),
+    ),
 ]
 
 _BODY_PARTS = re.compile(
@@ -90,41 +134,110 @@ _DURATION = re.compile(
     _I,
 )
 
+# Each pattern runs only when one of its cheap keywords occurs in the rationale.
+_REASON_KEYWORDS: dict[ReasonCode, tuple[str, ...]] = {
+    ReasonCode.QUANTITY_NOT_SPECIFIED: ("specif", "unknown", "stated", "quantity", "frequency"),
+    ReasonCode.NO_FUNCTIONAL_IMPROVEMENT: ("function",),
+    ReasonCode.EXCEEDS_GUIDELINE_QUANTITY: (
+        "exceed",
+        "excess",
+        "more than",
+        "already",
+        "beyond",
+        "transition",
+    ),
+    ReasonCode.NO_RED_FLAGS: ("red",),
+    ReasonCode.NO_EXERCISE_PROGRAM: ("program", "adjunct", "exercise", "standalone", "stand-alone"),
+    ReasonCode.NOT_RECOMMENDED_BY_GUIDELINES: ("recommend", "not supported"),
+    ReasonCode.CONSERVATIVE_CARE_NOT_TRIED: ("conservative", "first"),
+    ReasonCode.MEDICATION_RISK: (
+        "abuse",
+        "dependen",
+        "addiction",
+        "misuse",
+        "urine",
+        "agreement",
+        "contract",
+        "cures",
+        "long-term",
+    ),
+    ReasonCode.INSUFFICIENT_DOCUMENTATION: ("lack", "absence", "no ", "not ", "do not", "does not"),
+}
 _REASON_PATTERNS: list[tuple[ReasonCode, re.Pattern[str]]] = [
-    (ReasonCode.QUANTITY_NOT_SPECIFIED, re.compile(
-        r"(?:not|n't)\s+specif\w*\s+(?:the\s+)?(?:number|quantity|frequency|duration|amount)"
-        r"|(?:number|quantity|frequency|duration)\s+(?:of\s+\w+\s+)?(?:was|were|is)\s+not\s+"
-        r"(?:specified|stated|provided|indicated)|unknown\s+(?:quantity|number|sessions)"
-        r"|unspecified\s+(?:quantity|number)|without\s+(?:a\s+)?(?:specified\s+)?"
-        r"(?:quantity|frequency|duration)", _I)),
-    (ReasonCode.NO_FUNCTIONAL_IMPROVEMENT, re.compile(
-        r"(?:no|not|lack\s+of|absence\s+of|without)\s+(?:\w+\s+){0,4}(?:objective\s+)?"
-        r"(?:documented\s+|evidence\s+of\s+|documentation\s+of\s+)?(?:objective\s+)?"
-        r"functional\s+(?:improvement|gains?|benefit)"
-        r"|(?:improvement|increased)\s+(?:in\s+)?function\s+(?:was|were|is|has)\s+not", _I)),
-    (ReasonCode.EXCEEDS_GUIDELINE_QUANTITY, re.compile(
-        r"exceed\w*|in\s+excess\s+of|more\s+than\s+(?:the\s+)?(?:recommended|guideline)"
-        r"|already\s+(?:undergone|completed|had|attended)|beyond\s+(?:the\s+)?(?:recommended|"
-        r"guideline)|should\s+be\s+able\s+to\s+transition\s+(?:to|into)\s+a\s+home", _I)),
+    (
+        ReasonCode.QUANTITY_NOT_SPECIFIED,
+        re.compile(
+            r"(?:not|n't)\s+specif\w*\s+(?:the\s+)?(?:number|quantity|frequency|duration|amount)"
+            r"|(?:number|quantity|frequency|duration)\s+(?:of\s+\w+\s+)?(?:was|were|is)\s+not\s+"
+            r"(?:specified|stated|provided|indicated)|unknown\s+(?:quantity|number|sessions)"
+            r"|unspecified\s+(?:quantity|number)|without\s+(?:a\s+)?(?:specified\s+)?"
+            r"(?:quantity|frequency|duration)",
+            _I,
+        ),
+    ),
+    (
+        ReasonCode.NO_FUNCTIONAL_IMPROVEMENT,
+        re.compile(
+            r"(?:no|not|lack\s+of|absence\s+of|without)\s+(?:\w+\s+){0,4}(?:objective\s+)?"
+            r"(?:documented\s+|evidence\s+of\s+|documentation\s+of\s+)?(?:objective\s+)?"
+            r"functional\s+(?:improvement|gains?|benefit)"
+            r"|(?:improvement|increased)\s+(?:in\s+)?function\s+(?:was|were|is|has)\s+not",
+            _I,
+        ),
+    ),
+    (
+        ReasonCode.EXCEEDS_GUIDELINE_QUANTITY,
+        re.compile(
+            r"exceed\w*|in\s+excess\s+of|more\s+than\s+(?:the\s+)?(?:recommended|guideline)"
+            r"|already\s+(?:undergone|completed|had|attended)|beyond\s+(?:the\s+)?(?:recommended|"
+            r"guideline)|should\s+be\s+able\s+to\s+transition\s+(?:to|into)\s+a\s+home",
+            _I,
+        ),
+    ),
     (ReasonCode.NO_RED_FLAGS, re.compile(r"red[- ]flag", _I)),
-    (ReasonCode.NO_EXERCISE_PROGRAM, re.compile(
-        r"(?:no|not)\s+(?:\w+\s+){0,6}(?:exercise|rehab\w*)\s+program|adjunct\s+to\s+"
-        r"(?:physical\s+rehabilitation|an?\s+(?:active\s+)?exercise|a\s+program)"
-        r"|accompanied\s+by\s+active\s+exercise|standalone|stand-alone", _I)),
-    (ReasonCode.NOT_RECOMMENDED_BY_GUIDELINES, re.compile(
-        r"(?:not|do\s+not|does\s+not)\s+(?:generally\s+)?recommend|not\s+recommended"
-        r"|not\s+supported\s+by\s+(?:the\s+)?(?:guidelines|evidence)", _I)),
-    (ReasonCode.CONSERVATIVE_CARE_NOT_TRIED, re.compile(
-        r"(?:failure|failed|trial)\s+of\s+(?:\w+\s+){0,3}conservative|conservative\s+"
-        r"(?:care|treatment|therapy)\s+(?:has|have|was|were)\s+not|first[- ]line", _I)),
-    (ReasonCode.MEDICATION_RISK, re.compile(
-        r"(?:risk\s+of|potential\s+for)\s+(?:abuse|dependence|addiction|misuse)|urine\s+drug"
-        r"|opioid\s+(?:agreement|contract)|\bCURES\b|pain\s+contract|long-term\s+use", _I)),
-    (ReasonCode.INSUFFICIENT_DOCUMENTATION, re.compile(
-        r"(?:lack|absence)\s+of\s+(?:\w+\s+){0,3}(?:documentation|information|rationale|evidence)"
-        r"|no\s+(?:clear\s+)?(?:documentation|rationale|indication|evidence)"
-        r"|not\s+(?:been\s+)?(?:clearly\s+)?(?:documented|demonstrated|established|provided)"
-        r"|(?:do|does)\s+not\s+(?:objectively\s+)?(?:support|provide|indicate|document)", _I)),
+    (
+        ReasonCode.NO_EXERCISE_PROGRAM,
+        re.compile(
+            r"(?:no|not)\s+(?:\w+\s+){0,6}(?:exercise|rehab\w*)\s+program|adjunct\s+to\s+"
+            r"(?:physical\s+rehabilitation|an?\s+(?:active\s+)?exercise|a\s+program)"
+            r"|accompanied\s+by\s+active\s+exercise|standalone|stand-alone",
+            _I,
+        ),
+    ),
+    (
+        ReasonCode.NOT_RECOMMENDED_BY_GUIDELINES,
+        re.compile(
+            r"(?:not|do\s+not|does\s+not)\s+(?:generally\s+)?recommend|not\s+recommended"
+            r"|not\s+supported\s+by\s+(?:the\s+)?(?:guidelines|evidence)",
+            _I,
+        ),
+    ),
+    (
+        ReasonCode.CONSERVATIVE_CARE_NOT_TRIED,
+        re.compile(
+            r"(?:failure|failed|trial)\s+of\s+(?:\w+\s+){0,3}conservative|conservative\s+"
+            r"(?:care|treatment|therapy)\s+(?:has|have|was|were)\s+not|first[- ]line",
+            _I,
+        ),
+    ),
+    (
+        ReasonCode.MEDICATION_RISK,
+        re.compile(
+            r"(?:risk\s+of|potential\s+for)\s+(?:abuse|dependence|addiction|misuse)|urine\s+drug"
+            r"|opioid\s+(?:agreement|contract)|\bCURES\b|pain\s+contract|long-term\s+use",
+            _I,
+        ),
+    ),
+    (
+        ReasonCode.INSUFFICIENT_DOCUMENTATION,
+        re.compile(
+            r"(?:lack|absence)\s+of\s+(?:\w+\s+){0,3}(?:documentation|information|rationale|evidence)"
+            r"|no\s+(?:clear\s+)?(?:documentation|rationale|indication|evidence)"
+            r"|not\s+(?:been\s+)?(?:clearly\s+)?(?:documented|demonstrated|established|provided)"
+            r"|(?:do|does)\s+not\s+(?:objectively\s+)?(?:support|provide|indicate|document)",
+            _I,
+        ),
+    ),
 ]
 
 
@@ -160,7 +273,12 @@ def reason_codes(rationale: str | None, *, overturned: bool) -> list[ReasonCode]
         return [ReasonCode.CRITERIA_MET]
     if not rationale:
         return []
-    codes = [code for code, pattern in _REASON_PATTERNS if pattern.search(rationale)]
+    lowered = rationale.lower()
+    codes = [
+        code
+        for code, pattern in _REASON_PATTERNS
+        if any(k in lowered for k in _REASON_KEYWORDS[code]) and pattern.search(rationale)
+    ]
     if ReasonCode.INSUFFICIENT_DOCUMENTATION in codes and len(codes) > 1:
         codes.remove(ReasonCode.INSUFFICIENT_DOCUMENTATION)
         codes.append(ReasonCode.INSUFFICIENT_DOCUMENTATION)

@@ -124,21 +124,38 @@ _NOTICE_ITEM = re.compile(
 )
 _NOTICE_RATIONALE = re.compile(r"Rationale\s+for\s+the\s+Decision\s*:", _I)
 _NOTICE_GUIDELINE = re.compile(r"Medical\s+Treatment\s+Guidelines?(?:\(s\))?\s+Used\s*:", _I)
-_NOTICE_DATED = re.compile(r"Notice\s+of\s+Independent\s+Medical\s+Review\s+Determination\s*"
-                           r"(?:Dated|Date)\s*:\s*(?P<v>{date})", _I)
-_NOTICE_APPLICATION = re.compile(r"application\s+for\s+Independent\s+Medical\s+Review\s+was\s+"
-                                 r"(?:filed|received)\s+on\s+(?P<v>{date})", _I)
-_NOTICE_UR_DENIAL = re.compile(r"Utilization\s+Review\s+(?:Denial|determination)\s+dated\s+"
-                               r"(?P<v>{date})", _I)
+_NOTICE_DATED = re.compile(
+    r"Notice\s+of\s+Independent\s+Medical\s+Review\s+Determination\s*"
+    r"(?:Dated|Date)\s*:\s*(?P<v>{date})",
+    _I,
+)
+_NOTICE_APPLICATION = re.compile(
+    r"application\s+for\s+Independent\s+Medical\s+Review\s+was\s+"
+    r"(?:filed|received)\s+on\s+(?P<v>{date})",
+    _I,
+)
+_NOTICE_UR_DENIAL = re.compile(
+    r"Utilization\s+Review\s+(?:Denial|determination)\s+dated\s+"
+    r"(?P<v>{date})",
+    _I,
+)
 
 # --- Header block and facts ------------------------------------------------------------------
 _MONTHS = {
     m: i + 1
     for i, names in enumerate(
         [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
             ("december", "dec"),
         ]
     )
@@ -157,7 +174,9 @@ _WORD_DATE = re.compile(r"([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})", _I)
 
 
 def _header(label: str, value: str) -> re.Pattern[str]:
-    return re.compile(r"\s+".join(map(re.escape, label.split())) + r"\s*:\s*(?P<v>" + value + ")", _I)
+    return re.compile(
+        r"\s+".join(map(re.escape, label.split())) + r"\s*:\s*(?P<v>" + value + ")", _I
+    )
 
 
 _HEADER_DATES = {
@@ -172,13 +191,17 @@ _CASE_NUMBER = re.compile(
 )
 _PRIORITY = re.compile(r"Priority\s*:\s*(?P<v>[A-Za-z]+)", _I)
 
-_AGE = re.compile(r"\b(?P<v>\d{1,3})\s*-?\s*(?:years?|yrs?|y/o)\s*-?\s*old\b|\b(?P<w>\d{1,3})\s*y/?o\b", _I)
+_AGE = re.compile(
+    r"\b(?P<v>\d{1,3})\s*-?\s*(?:years?|yrs?|y/o)\s*-?\s*old\b|\b(?P<w>\d{1,3})\s*y/?o\b", _I
+)
 _SEX_WORD = re.compile(r"\b(?P<v>male|female|man|woman|gentleman|lady)\b", _I)
 _HE = re.compile(r"(?<![/\w])(?:he|him|his|himself)(?![/\w])", _I)
 _SHE = re.compile(r"(?<![/\w])(?:she|her|hers|herself)(?![/\w])", _I)
 _INJURY_CONTEXT = re.compile(
     r"\b(?:injur\w*|date\s+of\s+(?:industrial\s+)?injury|DOI|occupational\s+claim|claim\s+from"
-    r"|industrial\s+(?:injury|accident)|work[- ]related|accident|fell|fall)\b[^.\n]{0,60}?(?P<v>" + _DATE + ")",
+    r"|industrial\s+(?:injury|accident)|work[- ]related|accident|fell|fall)\b[^.\n]{0,60}?(?P<v>"
+    + _DATE
+    + ")",
     _I,
 )
 
@@ -217,9 +240,13 @@ _FAMILY_PATTERNS = {
     "ACOEM": re.compile(r"\bACOEM\b", _I),
     "ODG": re.compile(r"\bODG\b|Official\s+Disability\s+Guidelines?", _I),
 }
-_NON_MTUS_CITATION = re.compile(r"Non-MTUS\s+Citation\s*:?\s*(?P<v>.*?)(?=Decision\s+based\s+on|$)", _I | _S)
+_NON_MTUS_CITATION = re.compile(
+    r"Non-MTUS\s+Citation\s*:?\s*(?P<v>.*?)(?=Decision\s+based\s+on|$)", _I | _S
+)
 _CHAPTER = re.compile(r"\bChapter\s+(?P<v>\d+)", _I)
-_SECTIONS = re.compile(r"Section\(?s?\)?\s*:\s*(?P<v>.+?)(?=\.\s|\.$|\s+Decision\s+based|$)", _I | _S)
+_SECTIONS = re.compile(
+    r"Section\(?s?\)?\s*:\s*(?P<v>.+?)(?=\.\s|\.$|\s+Decision\s+based|$)", _I | _S
+)
 _PAGES = re.compile(r"Pages?\(?s?\)?\s*:\s*(?P<v>\d[\d\s,\-]*)", _I)
 
 
@@ -310,7 +337,9 @@ def _detect_format(text: str) -> LetterFormat:
         return LetterFormat.FINAL_DETERMINATION
     if _H_MAXIMUS_DECISIONS.search(text):
         return LetterFormat.MAXIMUS_IMR
-    if _H_PRO_REVIEW.search(head) or (_H_ISSUE_AT_DISPUTE.search(text) and _H_PRO_RATIONALE.search(text)):
+    if _H_PRO_REVIEW.search(head) or (
+        _H_ISSUE_AT_DISPUTE.search(text) and _H_PRO_RATIONALE.search(text)
+    ):
         return LetterFormat.PROFESSIONAL_REVIEW
     if _H_NOTICE_2013.search(head) or (
         _NOTICE_ITEM.search(text) and not _valid_markers(text, 0, len(text))
@@ -501,7 +530,11 @@ def _professional_review_items(text: str, notes: list[str]) -> list[_ItemDraft]:
         explicit = _EXPLICIT_OUTCOME.search(text, start, end)
         if explicit:
             word = explicit.group("outcome").lower()
-            outcome = Outcome.UPHELD if word.startswith("uphe") or word == "uphold" else Outcome.OVERTURNED
+            outcome = (
+                Outcome.UPHELD
+                if word.startswith("uphe") or word == "uphold"
+                else Outcome.OVERTURNED
+            )
             end = explicit.start()
         while end > start and text[end - 1] in " \t\n.,;:":
             end -= 1
@@ -679,7 +712,9 @@ def _header_facts(text: str, fmt: LetterFormat) -> dict[str, date | None]:
 
 
 def _case_number(text: str) -> str | None:
-    m = _CASE_NUMBER.search(_header_region(text)) or _CASE_NUMBER.search(text)
+    m = _CASE_NUMBER.search(_header_region(text))
+    if m is None and re.search(r"[Cc][Aa][Ss][Ee] +[NnCc#]", text):
+        m = _CASE_NUMBER.search(text)
     return m.group("v") if m else None
 
 
@@ -733,15 +768,16 @@ def _injury_date(summary: str) -> date | None:
 def _reviewer(text: str) -> Reviewer:
     specialties: list[str] = []
     licensure: list[str] = []
-    line = _SPECIALTY_LINE.search(text)
+    line = _SPECIALTY_LINE.search(text) if "pecialt" in text else None
     if line:
         specialties = _split_list(line.group("v"), split_and=False)
     else:
-        board = _BOARD_CERTIFIED.search(text)
+        at = text.lower().find("board")
+        board = _BOARD_CERTIFIED.search(text, at) if at >= 0 else None
         if board:
             for part in _SUBSPECIALTY.split(_fold(board.group("v"))):
                 specialties.extend(_split_list(part, split_and=True))
-    line = _LICENSURE_LINE.search(text)
+    line = _LICENSURE_LINE.search(text) if "icensure" in text else None
     if line:
         licensure = _split_list(line.group("v"), split_and=False)
     else:
@@ -771,7 +807,7 @@ def _split_list(value: str, *, split_and: bool) -> list[str]:
 
 # --- Small helpers ---------------------------------------------------------------------------
 def _fold(value: str) -> str:
-    return re.sub(r"\s+", " ", value).strip()
+    return " ".join(value.split())
 
 
 def _skip_space(text: str, pos: int, limit: int) -> int:

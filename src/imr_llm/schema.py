@@ -11,7 +11,6 @@ This module imports nothing else from imr_llm.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from enum import StrEnum
 from typing import Any, Literal
@@ -40,12 +39,10 @@ SCHEMA_VERSION = "1"
 Span = tuple[int, int]
 """``(start, end)`` character offsets into :attr:`Determination.text`."""
 
-_WHITESPACE = re.compile(r"\s+")
-
 
 def fold_whitespace(value: str) -> str:
     """Collapse runs of whitespace to one space and trim: how verbatim fields are compared."""
-    return _WHITESPACE.sub(" ", value).strip()
+    return " ".join(value.split())
 
 
 class Outcome(StrEnum):
@@ -137,7 +134,9 @@ class Citation(_Model):
     )
     chapters: list[str] = Field(default_factory=list, description="Chapter numbers cited.")
     sections: list[str] = Field(default_factory=list, description="`Section(s):` text cited.")
-    pages: list[int] = Field(default_factory=list, description="Page numbers cited, ranges expanded.")
+    pages: list[int] = Field(
+        default_factory=list, description="Page numbers cited, ranges expanded."
+    )
 
 
 class Usage(_Model):

@@ -1,0 +1,63 @@
+"""Letters per second of ``imr_llm.parse`` in-process, and CLI start-up over bare Python.
+
+Prints ratios against the targets rather than asserting: run it, read it.
+    python benchmarks/bench_parse.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import imr_llm
+
+ROOT = Path(__file__).resolve().parent.parent
+LETTERS = sorted((ROOT / "examples" / "letters").glob("*.txt"))
+TARGET_LETTERS_PER_SECOND = 5000
+TARGET_STARTUP_OVERHEAD_S = 0.35
+
+
+def letters_per_second(rounds: int = 400) -> float:
+    texts = [p.read_text(encoding="utf-8") for p in LETTERS]
+    for text in texts:  # warm up: compile regexes, import lazily loaded modules
+        imr_llm.parse(text)
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for text in texts:
+            imr_llm.parse(text)
+    return rounds * len(texts) / (time.perf_counter() - start)
+
+
+def _timed(cmd: list[str], runs: int = 7) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def startup_overhead() -> float:
+    bare = _timed([sys.executable, "-c", "pass"])
+    cli = _timed([sys.executable, "-m", "imr_llm.cli", "parse", str(LETTERS[0])])
+    return cli - bare
+
+
+def main() -> None:
+    rate = letters_per_second()
+    print(
+        f"parse: {rate:,.0f} letters/s on one core "
+        f"({rate / TARGET_LETTERS_PER_SECOND:.2f}x the {TARGET_LETTERS_PER_SECOND:,}/s target)"
+    )
+    overhead = startup_overhead()
+    print(
+        f"imr-llm parse start-up: {overhead:.3f} s over bare python "
+        f"({overhead / TARGET_STARTUP_OVERHEAD_S:.2f}x the {TARGET_STARTUP_OVERHEAD_S} s budget)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""The command line: JSON Lines in input order, typed errors as data, honest exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from imr_llm.cli import main
+from tests.conftest import SEEDS
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[dict], str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, [json.loads(line) for line in out.splitlines() if line.strip()], err
+
+
+def test_parse_writes_one_line_per_input_in_order(capsys: pytest.CaptureFixture[str]) -> None:
+    code, rows, _ = run_cli(["parse", *map(str, SEEDS)], capsys)
+    assert code == 0
+    assert [Path(r["source"]).name for r in rows] == [p.name for p in SEEDS]
+    assert rows[4]["items"][1]["outcome"] == "overturned"
+    assert rows[0]["method"] == "rules"
+
+
+def test_bad_inputs_mixed_with_a_good_letter(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(b"\x00\x01\x02\x03" * 100)
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7\n%%EOF")
+    other = tmp_path / "recipe.txt"
+    other.write_text("Two cups of flour and a pinch of salt.")
+    inputs = [empty, binary, SEEDS[1], broken, other, tmp_path / "missing.txt"]
+    code, rows, err = run_cli(["parse", *map(str, inputs)], capsys)
+    assert code == 1
+    assert "Traceback" not in err
+    assert [r["source"] for r in rows] == [str(p) for p in inputs]
+    assert [r.get("error", {}).get("type") for r in rows] == [
+        "EmptyInputError",
+        "BinaryInputError",
+        None,
+        "PdfError",
+        "NotADeterminationError",
+        "InputNotFoundError",
+    ]
+    assert len(rows[2]["items"]) == 2
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parse"]) == 2
+    assert main(["parse", "--no-such-option", str(SEEDS[0])]) == 2
+    assert main(["no-such-command"]) == 2
+
+
+def test_pretty_prints_a_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parse", "--pretty", str(SEEDS[4])]) == 0
+    out = capsys.readouterr().out
+    assert "restoration" in out
+    assert "(overturned)" in out
+    assert "(upheld)" in out
+
+
+def test_schema_is_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["title"] == "Determination"
+    assert "items" in schema["properties"]
+
+
+def test_the_offline_command_never_imports_the_llm_stack() -> None:
+    code = (
+        "import sys; from imr_llm.cli import main; main(['parse', sys.argv[1]]); "
+        "bad = [m for m in ('openai', 'instructor', 'httpx2', 'tenacity', 'jinja2') if m in sys.modules]; "
+        "sys.stderr.write(repr(bad))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(SEEDS[0])], capture_output=True, text=True, check=True
+    )
+    assert result.stderr.strip() == "[]"

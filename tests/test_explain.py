@@ -1,0 +1,55 @@
+"""Template plain language: right outcome words, recognized reasons, readable English."""
+
+from __future__ import annotations
+
+import textstat
+
+import imr_llm
+from imr_llm import ReasonCode, ServiceCategory
+from imr_llm.facts import categorize, service_facts
+from tests.conftest import DATA, SEEDS
+
+
+def test_each_item_explains_its_outcome_in_plain_words() -> None:
+    det = imr_llm.parse(DATA / "seeds" / "004_d3d3d7d6fe2d34a7.txt")
+    denied, approved = det.items
+    assert denied.explanation.startswith("Not approved: Unknown sessions of electro-acupuncture.")
+    assert "part of the request had been approved" in denied.explanation
+    assert approved.explanation.startswith("Approved: One (1) initial evaluation")
+    assert det.summary.startswith("1 of 2 requests approved.")
+
+
+def test_reasons_are_recognized_from_the_rationale() -> None:
+    reasons = {p.name: [i.reasons for i in imr_llm.parse(p).items] for p in SEEDS}
+    assert ReasonCode.QUANTITY_NOT_SPECIFIED in reasons["004_d3d3d7d6fe2d34a7.txt"][0]
+    assert ReasonCode.NO_RED_FLAGS in reasons["001_4e69937d73cbfe0f.txt"][1]
+    assert ReasonCode.NO_EXERCISE_PROGRAM in reasons["001_4e69937d73cbfe0f.txt"][0]
+    assert ReasonCode.NO_FUNCTIONAL_IMPROVEMENT in reasons["003_9e462060fe828150.txt"][0]
+    assert ReasonCode.EXCEEDS_GUIDELINE_QUANTITY in reasons["002_093df6f7020966b8.txt"][0]
+    assert reasons["004_d3d3d7d6fe2d34a7.txt"][1] == [ReasonCode.CRITERIA_MET]
+
+
+def test_english_explanations_read_at_grade_8_or_lower() -> None:
+    for path in SEEDS:
+        det = imr_llm.parse(path)
+        for item in det.items:
+            # The service name is the letter's own words; the grade is of what we wrote.
+            ours = item.explanation.replace(item.service, "it")
+            assert textstat.flesch_kincaid_grade(ours) <= 8, ours
+
+
+def test_categories_and_facts_from_service_titles() -> None:
+    assert categorize("ADDITIONAL ACUPUNCTURE 2x6 LEFT WRIST") is ServiceCategory.ACUPUNCTURE
+    assert categorize("X-ray of the lumbar spine") is ServiceCategory.IMAGING
+    assert categorize("Ultrasound guided Lumbar Paraspinal Muscle Trigger Point Injections") is (
+        ServiceCategory.INJECTION
+    )
+    assert categorize("Oxycodone HCL ER 20mg #60") is ServiceCategory.MEDICATION
+    assert categorize("standard wheelchair for a 2 month rental") is ServiceCategory.EQUIPMENT
+    assert categorize("One (1) initial evaluation for functional restoration program") is (
+        ServiceCategory.FUNCTIONAL_RESTORATION
+    )
+    facts = service_facts("Acupuncture two times a week for three weeks for the lower back")
+    assert facts["frequency"] == "two times a week"
+    assert facts["duration"] == "three weeks"
+    assert facts["body_part"] == "lower back"

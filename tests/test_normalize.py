@@ -1,0 +1,48 @@
+"""Normalization keeps the letter and drops the delivery."""
+
+from __future__ import annotations
+
+from imr_llm.normalize import normalize
+
+
+def test_line_endings_form_feeds_and_bom() -> None:
+    out = normalize("\ufeffFirst line\r\nSecond\rThird\fFourth\n").text
+    assert out == "First line\nSecond\nThird\nFourth\n"
+
+
+def test_unicode_punctuation_ligatures_and_spaces_become_plain() -> None:
+    out = normalize("\u201cQuoted\u201d it\u2019s L4\u20135 \ufb01le\u00a0here\u200b").text
+    assert out == '"Quoted" it\'s L4-5 file here\n'
+
+
+def test_a_hyphen_at_a_line_end_joins_the_next_word() -> None:
+    assert (
+        normalize("the services are non-\ncertified\n").text == "the services are non-certified\n"
+    )
+    assert normalize("at L5-\n\nS1 level\n").text == "at L5-S1 level\n"
+
+
+def test_page_footers_are_removed_and_reported() -> None:
+    result = normalize("Some text\nPage 1 of 2\nMore text\n- 2 -\nEnd\n")
+    assert result.text == "Some text\nMore text\nEnd\n"
+    assert result.removed == ["2 page footer(s)"]
+
+
+def test_a_running_header_is_removed_only_where_it_opens_a_page() -> None:
+    raw = "IMR Case CM16-0000001\nBody one\n\fIMR Case CM16-0000001\nBody two\n"
+    result = normalize(raw)
+    assert result.text.count("IMR Case CM16-0000001") == 1
+    body = "Repeated sentence.\nRepeated sentence.\n\fRepeated sentence.\n"
+    assert normalize(body).text.count("Repeated sentence.") == 3
+
+
+def test_double_spacing_is_undone_and_paragraph_breaks_kept() -> None:
+    lines = [f"line {i}" for i in range(8)]
+    raw = "\n\n".join(lines[:4]) + "\n\n \n\n" + "\n\n".join(lines[4:]) + "\n"
+    out = normalize(raw)
+    assert out.text == "\n".join(lines[:4]) + "\n\n" + "\n".join(lines[4:]) + "\n"
+    assert "double spacing" in out.removed
+
+
+def test_numbers_that_look_like_footers_inside_text_survive() -> None:
+    assert "2/2" in normalize("reflexes\n2/2\nnext\n").text

@@ -1,0 +1,70 @@
+"""Properties over arbitrary text: only ImrError escapes, and every span reproduces its field."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import imr_llm
+from imr_llm import ImrError
+from tests.conftest import SEEDS
+
+LETTER_WORDS = [
+    "IMR ISSUES, DECISIONS AND RATIONALES\n",
+    "Claims Administrator guideline: ",
+    "MAXIMUS guideline: ",
+    "Decision rationale: ",
+    ": Upheld\n",
+    ": Overturned\n",
+    "original request, ",
+    " was the original request. ",
+    "1) MAXIMUS Federal Services, Inc. has determined the request for ",
+    " is notmedically necessary and appropriate.",
+    "ISSUE AT DISPUTE:\n",
+    "Page 2 of 3\n",
+    "\f",
+    "\r\n",
+    "non-\n",
+    "Case Number: CM16-0000001\n",
+    "Date of Injury: 13/45/2016\n",
+    "Priority: Standard Application\nReceived:\n",
+]
+fragments = st.lists(st.one_of(st.sampled_from(LETTER_WORDS), st.text(max_size=40)), max_size=30)
+
+
+def _check(text: str) -> None:
+    try:
+        det = imr_llm.parse(text)
+    except ImrError:
+        return
+    for item in det.items:
+        for name, (start, end) in item.spans.items():
+            assert " ".join(det.text[start:end].split()) == getattr(item, name)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fragments)
+def test_arbitrary_letter_like_text_raises_only_imr_errors(parts: list[str]) -> None:
+    _check("".join(parts))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=500))
+def test_arbitrary_unicode_raises_only_imr_errors(text: str) -> None:
+    _check(text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=4),
+    st.integers(min_value=0),
+    st.integers(min_value=0),
+    st.text(max_size=60),
+)
+def test_a_real_letter_with_text_cut_and_inserted(
+    seed: int, at: int, cut: int, insert: str
+) -> None:
+    raw = SEEDS[seed].read_text(encoding="utf-8")
+    at %= len(raw)
+    cut = at + cut % 200
+    _check(raw[:at] + insert + raw[cut:])

@@ -1,0 +1,99 @@
+"""Reading files: every unreadable input is a typed error with a message a person can act on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import imr_llm
+from imr_llm.errors import (
+    BinaryInputError,
+    EmptyInputError,
+    ImrError,
+    InputNotFoundError,
+    InputTooLargeError,
+    NotADeterminationError,
+    PdfError,
+)
+from imr_llm.reading import MAX_INPUT_BYTES, read, read_bytes
+from tests.conftest import LETTERS, SEEDS
+
+
+def test_text_and_pdf_give_the_same_items() -> None:
+    txt = imr_llm.parse(LETTERS / "txt" / "CM16-0231745.txt")
+    pdf = imr_llm.parse(LETTERS / "pdf" / "CM16-0231745.pdf")
+    assert [(i.service, i.outcome) for i in pdf.items] == [
+        (i.service, i.outcome) for i in txt.items
+    ]
+
+
+def test_sha256_is_of_the_raw_bytes() -> None:
+    import hashlib
+
+    raw = read(SEEDS[0])
+    assert raw.sha256 == hashlib.sha256(SEEDS[0].read_bytes()).hexdigest()
+
+
+def test_cp1252_text_reads_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "letter.txt"
+    path.write_bytes(SEEDS[0].read_text().replace("evidenced", "evidenc\u00e9d").encode("cp1252"))
+    det = imr_llm.parse(path)
+    assert any("cp1252" in w for w in det.warnings)
+    assert len(det.items) == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        (b"", EmptyInputError),
+        (b"   \n\t  \n", EmptyInputError),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), BinaryInputError),
+        (b"%PDF-1.4\n garbage that is no pdf", PdfError),
+        (b"Dear friend, here is a recipe for bread.\n", NotADeterminationError),
+    ],
+    ids=["empty", "blank", "binary", "broken-pdf", "not-imr"],
+)
+def test_bad_inputs_raise_typed_errors(
+    tmp_path: Path, content: bytes, error: type[ImrError]
+) -> None:
+    path = tmp_path / "input.txt"
+    path.write_bytes(content)
+    with pytest.raises(error) as caught:
+        imr_llm.parse(path)
+    assert caught.value.message
+    assert str(path) in str(caught.value)
+
+
+def test_a_missing_file() -> None:
+    with pytest.raises(InputNotFoundError):
+        read("/no/such/letter.txt")
+
+
+def test_a_pdf_without_a_text_layer_asks_for_ocr(tmp_path: Path) -> None:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(612, 792)
+    path = tmp_path / "scan.pdf"
+    with path.open("wb") as fh:
+        writer.write(fh)
+    with pytest.raises(PdfError, match="OCR"):
+        read(path)
+
+
+def test_oversized_input_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputTooLargeError) as caught:
+        read_bytes(b"a" * (MAX_INPUT_BYTES + 1))
+    assert caught.value.limit == MAX_INPUT_BYTES
+    with pytest.raises(InputTooLargeError):
+        imr_llm.parse("x" * (MAX_INPUT_BYTES + 1))
+
+
+def test_parse_many_keeps_going_past_bad_inputs(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    results = imr_llm.parse_many([empty, SEEDS[0], tmp_path / "missing.txt"])
+    assert isinstance(results[0], EmptyInputError)
+    assert isinstance(results[1], imr_llm.Determination)
+    assert isinstance(results[2], InputNotFoundError)
