@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
 import unicodedata
@@ -29,6 +30,8 @@ def fold(value: object) -> str:
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests may talk to 127.0.0.1 (stand-in servers) and nothing else."""
     real_connect = socket.socket.connect
+    if os.environ.get("IMR_RECORD_API_KEY"):
+        return  # recording against a remote endpoint on purpose (scripts/record_cassettes.sh)
 
     def guarded(self: socket.socket, address: Any) -> Any:
         host = address[0] if isinstance(address, tuple) else address
@@ -56,3 +59,9 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("IMR_LLM_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@pytest.fixture(scope="module")
+def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
+    """Cassettes live at the top level: ``cassettes/<test module>/<test>.yaml``."""
+    return str(Path(__file__).parent.parent / "cassettes" / request.module.__name__.split(".")[-1])

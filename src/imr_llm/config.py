@@ -66,6 +66,8 @@ class Settings:
     """Re-asks after an answer fails validation (so at most 1 + max_reasks answers)."""
     cache_dir: Path | None = None
     cache: bool = True
+    offline: bool = False
+    """Never call an LLM: rules and templates only."""
     mode: Mode = "tools"
     concurrency: int = 8
     temperature: float = 0.0
@@ -112,7 +114,7 @@ class Settings:
     @property
     def online(self) -> bool:
         """Whether an endpoint is configured at all (a key, or a base URL)."""
-        return bool(self.api_key or self.base_url)
+        return not self.offline and bool(self.api_key or self.base_url)
 
     @property
     def resolved_cache_dir(self) -> Path:

@@ -24,6 +24,8 @@ run can report them as data rather than as tracebacks.
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "BinaryInputError",
     "ConfigError",
@@ -104,11 +106,14 @@ class LLMError(ImrError):
         *,
         attempts: int = 0,
         last_error: BaseException | None = None,
+        usage: Any = None,
         source: str | None = None,
     ) -> None:
         super().__init__(message, source=source)
         self.attempts = attempts
         self.last_error = last_error
+        self.usage = usage
+        """What the failed attempts cost (an :class:`imr_llm.Usage`), when known."""
 
 
 class LLMUnavailableError(LLMError):

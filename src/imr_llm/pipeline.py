@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from imr_llm.errors import EmptyInputError, ImrError, InputTooLargeError
 from imr_llm.explain import explain
@@ -23,7 +23,17 @@ from imr_llm.schema import Determination
 if TYPE_CHECKING:
     from imr_llm.config import Settings
 
-__all__ = ["LetterInput", "parse", "parse_many", "summarize", "summarize_async", "summarize_many"]
+__all__ = [
+    "LetterInput",
+    "parse",
+    "parse_many",
+    "summarize",
+    "summarize_async",
+    "summarize_many",
+    "summarize_many_async",
+]
+
+T = TypeVar("T")
 
 LetterInput = str | os.PathLike[str]
 """A letter's text, or the path of a ``.txt`` / ``.pdf`` file holding it."""
@@ -91,22 +101,93 @@ def _looks_like_path(letter: LetterInput) -> bool:
     return isinstance(letter, os.PathLike) or ("\n" not in letter and len(letter) < 4096)
 
 
-def summarize(
-    letter: LetterInput,
-    *,
-    settings: Settings | None = None,
-    client: Any = None,
-    **overrides: Any,
-) -> Determination:
-    """Parse a letter and add the LLM's plain-language explanation and facts.
+def _settings(settings: Settings | None, overrides: dict[str, Any]) -> Settings:
+    from imr_llm.config import Settings
 
-    Never loses the letter: on any LLM failure the rules result comes back with
-    ``method="rules"`` and a warning naming the cause. ``overrides`` are
-    :class:`~imr_llm.config.Settings` fields (``model=``, ``timeout=``, ``cache=``...).
-    """
-    from imr_llm.enrich import summarize_sync
+    if settings is None:
+        return Settings.from_env(**overrides)
+    return settings.replace(**{k: v for k, v in overrides.items() if v is not None})
 
-    return summarize_sync(letter, settings=settings, client=client, **overrides)
+
+class _Session:
+    """What one summarize call shares across its letters: the LLM client and the cache."""
+
+    def __init__(self, settings: Settings, client: Any = None) -> None:
+        self.settings = settings
+        self.llm: Any = None
+        self.cache: Any = None
+        if client is not None or settings.online:
+            from imr_llm.llm import LLMClient
+
+            self.llm = LLMClient(settings, client)
+        if self.llm is not None and settings.cache:
+            from imr_llm.cache import AnswerCache
+
+            self.cache = AnswerCache(settings.resolved_cache_dir)
+
+    async def close(self) -> None:
+        if self.cache is not None:
+            self.cache.close()
+        if self.llm is not None:
+            await self.llm.close()
+
+    async def enrich(self, determination: Determination) -> Determination:
+        """Add the LLM's answer to a rules result, or fall back to the rules; never raises."""
+        import asyncio
+
+        from imr_llm.merge import fallback
+
+        if self.llm is None:
+            return determination.model_copy(
+                update={"warnings": [*determination.warnings, _OFFLINE_NOTE]}
+            )
+        budget = self.settings.max_time_per_letter + self.settings.timeout
+        try:
+            return await asyncio.wait_for(self._enrich(determination), timeout=budget)
+        except TimeoutError:
+            return fallback(determination, f"no answer within {budget:.0f} s")
+        except Exception as exc:  # noqa: BLE001 - a client library bug must not lose a letter
+            return fallback(determination, f"{type(exc).__name__}: {exc}")
+
+    async def _enrich(self, determination: Determination) -> Determination:
+        from imr_llm.cache import cache_key
+        from imr_llm.errors import LLMError
+        from imr_llm.merge import fallback, merge_answer
+        from imr_llm.prompting import build_messages
+        from imr_llm.response import LetterEnrichment, validation_context
+        from imr_llm.schema import Usage
+
+        settings = self.settings
+        context = validation_context(
+            determination.text,
+            [(i.index, i.service, i.outcome.value) for i in determination.items],
+        )
+        key = cache_key(determination.text, model=settings.model, mode=settings.mode)
+        if self.cache is not None:
+            hit = self.cache.get(key)
+            if hit is not None:
+                try:
+                    answer = LetterEnrichment.model_validate(hit["answer"], context=context)
+                    return merge_answer(
+                        determination, answer, model=settings.model, usage=Usage(cached=True)
+                    )
+                except (ValueError, LLMError, KeyError):
+                    pass  # a stale or damaged entry: ask again
+        try:
+            result = await self.llm.structured(
+                build_messages(determination), LetterEnrichment, context=context
+            )
+            merged = merge_answer(
+                determination, result.value, model=settings.model, usage=result.usage
+            )
+        except LLMError as exc:
+            return fallback(determination, exc.message, usage=exc.usage)
+        if self.cache is not None:
+            self.cache.put(key, settings.model, {"answer": result.value.model_dump(mode="json")})
+        return merged
+
+
+_OFFLINE_NOTE = "used the offline rules path: set OPENAI_API_KEY or OPENAI_BASE_URL to use an LLM"
 
 
 async def summarize_async(
@@ -117,9 +198,69 @@ async def summarize_async(
     **overrides: Any,
 ) -> Determination:
     """The async form of :func:`summarize`."""
-    from imr_llm.enrich import summarize_one
+    session = _Session(_settings(settings, overrides), client)
+    try:
+        return await session.enrich(parse(letter))
+    finally:
+        await session.close()
 
-    return await summarize_one(letter, settings=settings, client=client, **overrides)
+
+def summarize(
+    letter: LetterInput,
+    *,
+    settings: Settings | None = None,
+    client: Any = None,
+    **overrides: Any,
+) -> Determination:
+    """Parse a letter and add the LLM's plain-language explanation and facts.
+
+    Never loses the letter: on any LLM failure the rules result comes back with
+    ``method="rules"`` and a warning naming the cause. Unreadable input still
+    raises its :class:`~imr_llm.errors.ImrError`. ``client`` is an
+    ``openai.AsyncOpenAI`` for any OpenAI-compatible endpoint; ``overrides`` are
+    :class:`~imr_llm.config.Settings` fields (``model=``, ``timeout=``, ``cache=``,
+    ``offline=``...).
+    """
+    return _run(summarize_async(letter, settings=settings, client=client, **overrides))
+
+
+async def summarize_many_async(
+    letters: Sequence[LetterInput],
+    *,
+    concurrency: int | None = None,
+    settings: Settings | None = None,
+    client: Any = None,
+    on_result: Callable[[int, Determination | ImrError], None] | None = None,
+    **overrides: Any,
+) -> list[Determination | ImrError]:
+    """The async form of :func:`summarize_many`; ``on_result(i, result)`` reports progress."""
+    import asyncio
+
+    resolved = _settings(settings, {**overrides, "concurrency": concurrency})
+    session = _Session(resolved, client)
+    gate = asyncio.Semaphore(resolved.concurrency)
+    results: list[Determination | ImrError | None] = [None] * len(letters)
+
+    async def one(i: int, letter: LetterInput) -> None:
+        async with gate:
+            result: Determination | ImrError
+            try:
+                determination = parse(letter)
+            except ImrError as exc:
+                if exc.source is None and _looks_like_path(letter):
+                    exc.source = str(letter)
+                result = exc
+            else:
+                result = await session.enrich(determination)
+            results[i] = result
+            if on_result is not None:
+                on_result(i, result)
+
+    try:
+        await asyncio.gather(*(one(i, letter) for i, letter in enumerate(letters)))
+    finally:
+        await session.close()
+    return [r for r in results if r is not None]
 
 
 def summarize_many(
@@ -133,10 +274,24 @@ def summarize_many(
     """Summarize many letters concurrently; one result per input, in input order.
 
     An input that cannot be read yields its :class:`~imr_llm.errors.ImrError`;
-    every readable letter yields a Determination (LLM or rules fallback).
+    every readable letter yields a Determination (LLM, or the rules fallback).
     """
-    from imr_llm.enrich import summarize_many_sync
-
-    return summarize_many_sync(
-        letters, concurrency=concurrency, settings=settings, client=client, **overrides
+    return _run(
+        summarize_many_async(
+            letters, concurrency=concurrency, settings=settings, client=client, **overrides
+        )
     )
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine from sync code, even where an event loop already runs (notebooks)."""
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

@@ -143,6 +143,7 @@ class Usage(_Model):
     """What the LLM calls behind one result cost."""
 
     requests: int = Field(0, description="HTTP requests sent, re-asks and retries included.")
+    cached: bool = Field(False, description="The answer came from the local cache (no request).")
     input_tokens: int = 0
     cached_input_tokens: int = 0
     output_tokens: int = 0
@@ -162,6 +163,7 @@ class Usage(_Model):
             cached_input_tokens=self.cached_input_tokens + other.cached_input_tokens,
             output_tokens=self.output_tokens + other.output_tokens,
             estimated_cost_usd=cost,
+            cached=self.cached and other.cached,
         )
 
 
