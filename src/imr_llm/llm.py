@@ -125,7 +125,7 @@ class LLMClient:
         def wait(state: RetryCallState) -> float:
             outcome = state.outcome
             exc = outcome.exception() if outcome is not None else None
-            hinted = _retry_after(exc)
+            hinted = _retry_after(_root(exc)) if exc is not None else None
             backoff = min(8.0, 0.5 * 2 ** (state.attempt_number - 1)) * random.uniform(0.5, 1.0)
             delay = hinted if hinted is not None else backoff
             remaining = settings.max_time_per_letter - (time.monotonic() - started)
