@@ -30,8 +30,14 @@ RECORD_MODEL = os.environ.get("IMR_RECORD_MODEL", "smollm2-135m-instruct")
 @pytest.fixture(scope="module")
 def vcr_config() -> dict[str, Any]:
     return {
-        "filter_headers": ["authorization", "api-key", "x-api-key", "openai-organization",
-                           "cookie", "set-cookie"],
+        "filter_headers": [
+            "authorization",
+            "api-key",
+            "x-api-key",
+            "openai-organization",
+            "cookie",
+            "set-cookie",
+        ],
         # Host and port differ between a local server and OpenAI; the path is the request.
         "match_on": ["method", "path"],
         "decode_compressed_response": True,
@@ -75,9 +81,7 @@ def test_tools_mode_on_a_one_item_letter(tmp_path: Path) -> None:
 @pytest.mark.vcr
 def test_json_schema_mode_on_a_modified_request(tmp_path: Path) -> None:
     name = "004_d3d3d7d6fe2d34a7.txt"
-    det = imr_llm.summarize(
-        DATA / "seeds" / name, settings=_settings(tmp_path, mode="json_schema")
-    )
+    det = imr_llm.summarize(DATA / "seeds" / name, settings=_settings(tmp_path, mode="json_schema"))
     _assert_gold_items(det, name)
 
 

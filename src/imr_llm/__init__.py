@@ -2,7 +2,7 @@
 
 >>> import imr_llm
 >>> det = imr_llm.parse(Path("letter.pdf"))          # offline, by rules  # doctest: +SKIP
->>> det = imr_llm.summarize(Path("letter.pdf"))      # adds the LLM's plain language  # doctest: +SKIP
+>>> det = imr_llm.summarize(Path("letter.pdf"))  # adds plain language  # doctest: +SKIP
 >>> html = imr_llm.render_letter(det, language="es")  # a letter for the worker  # doctest: +SKIP
 
 Rendering and table helpers load on first use, so ``import imr_llm`` stays fast.

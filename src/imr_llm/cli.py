@@ -82,6 +82,228 @@ def schema() -> None:
     _write_json_line(Determination.model_json_schema())
 
 
+@app.command()
+def summarize(
+    paths: Paths,
+    model: Annotated[str | None, typer.Option(help="Model name (default: IMR_LLM_MODEL).")] = None,
+    offline: Annotated[bool, typer.Option("--offline", help="Rules and templates only.")] = False,
+    concurrency: Annotated[int, typer.Option(min=1, help="Letters in flight at once.")] = 8,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore the cache.")] = False,
+    mode: Annotated[str | None, typer.Option(help="instructor mode: tools or json_schema.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write JSON Lines here, not stdout.")] = None,
+    letters: Annotated[
+        Path | None, typer.Option(help="Also write one claimant letter (HTML) per input here.")
+    ] = None,
+    language: Annotated[str, typer.Option(help="Language of the letters: en or es.")] = "en",
+) -> None:
+    """Parse letters and add the LLM's plain language (rules fallback): one JSON line each."""
+    import asyncio
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from imr_llm.config import Settings
+    from imr_llm.pipeline import summarize_many_async
+    from imr_llm.schema import Determination, Usage
+
+    settings = Settings.from_env(
+        model=model,
+        offline=offline or None,
+        cache=False if no_cache else None,
+        mode=mode,
+        concurrency=concurrency,
+    )
+    stderr = Console(stderr=True)
+    results: list[Determination | ImrError | None] = [None] * len(paths)
+    with Progress(console=stderr, transient=True, disable=not stderr.is_terminal) as progress:
+        task = progress.add_task("letters", total=len(paths))
+
+        def done(i: int, result: Determination | ImrError) -> None:
+            results[i] = result
+            progress.advance(task)
+
+        asyncio.run(summarize_many_async(paths, settings=settings, on_result=done))
+
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    stream = out.open("w", encoding="utf-8") if out else sys.stdout
+    failures = 0
+    methods: dict[str, int] = {}
+    total = Usage()
+    try:
+        for path, result in zip(paths, results, strict=True):
+            if isinstance(result, ImrError) or result is None:
+                failures += 1
+                error = result if isinstance(result, ImrError) else ImrError("no result")
+                _write_json_line(_error_line(str(path), error), stream)
+                continue
+            _write_json_line(result.to_json_dict(), stream)
+            methods[result.method] = methods.get(result.method, 0) + 1
+            if result.usage is not None:
+                total = total + result.usage
+            if letters is not None:
+                _write_letter(result, letters, path, language)
+    finally:
+        if out:
+            stream.close()
+    by_method = ", ".join(f"{n} {m}" for m, n in sorted(methods.items())) or "none"
+    cost = f"${total.estimated_cost_usd:.4f}" if total.estimated_cost_usd is not None else "n/a"
+    stderr.print(
+        f"{len(paths)} letters ({by_method}, {failures} unreadable); {total.requests} requests; "
+        f"tokens in {total.input_tokens:,} (cached {total.cached_input_tokens:,}), "
+        f"out {total.output_tokens:,}; estimated cost {cost}"
+    )
+    if failures:
+        raise typer.Exit(1)
+
+
+def _write_letter(det: Any, directory: Path, path: Path, language: str) -> None:
+    from imr_llm.letters import render_letter
+
+    directory.mkdir(parents=True, exist_ok=True)
+    html = render_letter(det, format="html", language=_language(language))
+    (directory / f"{path.stem}.{language}.html").write_text(html, encoding="utf-8")
+
+
+def _language(value: str) -> Any:
+    if value not in ("en", "es"):
+        raise typer.BadParameter("language must be en or es", param_hint="--language")
+    return value
+
+
+@app.command()
+def letter(
+    path: Annotated[Path, typer.Argument(help="One letter: .txt or .pdf.")],
+    offline: Annotated[bool, typer.Option("--offline", help="Rules and templates only.")] = False,
+    language: Annotated[str, typer.Option(help="en or es.")] = "en",
+    format: Annotated[str, typer.Option("--format", help="html, md or pdf.")] = "html",
+    out: Annotated[Path | None, typer.Option(help="Write here instead of stdout.")] = None,
+) -> None:
+    """Write a plain-language letter for the worker (HTML, Markdown or PDF)."""
+    from imr_llm.letters import render_letter
+    from imr_llm.pipeline import summarize as summarize_letter
+
+    if format not in ("html", "md", "pdf"):
+        raise typer.BadParameter("format must be html, md or pdf", param_hint="--format")
+    lang = _language(language)
+    det = summarize_letter(path, offline=True if offline else None)
+    rendered = render_letter(det, format=format, language=lang)  # type: ignore[call-overload]
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(rendered, bytes):
+            out.write_bytes(rendered)
+        else:
+            out.write_text(rendered, encoding="utf-8")
+    elif isinstance(rendered, bytes):
+        if sys.stdout.isatty():
+            raise typer.BadParameter("a PDF needs --out FILE", param_hint="--out")
+        sys.stdout.buffer.write(rendered)
+    else:
+        sys.stdout.write(rendered)
+
+
+@app.command()
+def stats(
+    results: Annotated[Path, typer.Argument(help="JSON Lines from parse or summarize.")],
+    csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout instead of tables.")] = False,
+) -> None:
+    """Uphold and overturn rates by service category, guideline family and reviewer specialty."""
+    from imr_llm.tables import load_jsonl, outcome_rates
+
+    determinations = load_jsonl(results)
+    groupings = (
+        ("category", "Service category"),
+        ("guideline", "Guideline family"),
+        ("specialty", "Reviewer specialty"),
+    )
+    if csv:
+        import csv as csv_module
+
+        writer = csv_module.writer(sys.stdout)
+        writer.writerow(["grouping", "group", "upheld", "overturned", "total", "overturn_rate"])
+        for key, _ in groupings:
+            for group, upheld, overturned, total in outcome_rates(determinations, key):
+                rate = f"{overturned / total:.3f}"
+                writer.writerow([key, group, upheld, overturned, total, rate])
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    items = [i for d in determinations for i in d.items]
+    upheld = sum(1 for i in items if not i.outcome.approved)
+    console.print(
+        f"{len(determinations)} letters, {len(items)} items: {upheld} upheld (not approved), "
+        f"{len(items) - upheld} overturned (approved)"
+    )
+    for key, title in groupings:
+        table = Table(title=f"By {title.lower()}")
+        for column in (title, "Upheld", "Overturned", "Total", "Overturned %"):
+            table.add_column(column, justify="left" if column == title else "right")
+        for group, up, over, total in outcome_rates(determinations, key):
+            table.add_row(group, str(up), str(over), str(total), f"{100 * over / total:.0f}%")
+        console.print(table)
+
+
+@batch_app.command("prepare")
+def batch_prepare(
+    paths: Paths,
+    out: Annotated[Path, typer.Option(help="The Batch API input file to write (JSONL).")],
+    model: Annotated[str | None, typer.Option(help="Model name (default: IMR_LLM_MODEL).")] = None,
+) -> None:
+    """Write an OpenAI Batch API input file (one request per letter) and its manifest."""
+    from imr_llm.batch import prepare
+    from imr_llm.config import Settings
+
+    settings = Settings.from_env(model=model)
+    requests, manifest, failures = prepare(paths, settings)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("".join(json.dumps(r) + "\n" for r in requests), encoding="utf-8")
+    manifest_path = out.with_name(out.stem + ".manifest.jsonl")
+    manifest_path.write_text("".join(json.dumps(m) + "\n" for m in manifest), encoding="utf-8")
+    for source, exc in failures:
+        _write_json_line(_error_line(source, exc))
+    sys.stderr.write(f"{len(requests)} requests -> {out}; manifest -> {manifest_path}\n")
+    if failures:
+        raise typer.Exit(1)
+
+
+@batch_app.command("collect")
+def batch_collect(
+    output: Annotated[Path, typer.Argument(help="The Batch API output file (JSONL).")],
+    manifest: Annotated[
+        Path | None, typer.Option(help="The manifest from prepare (default: beside the input).")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Write JSON Lines here, not stdout.")] = None,
+    model: Annotated[str | None, typer.Option(help="The model the batch ran.")] = None,
+) -> None:
+    """Validate each batch answer as summarize does (cross-check, fallback); write results."""
+    from imr_llm.batch import collect
+    from imr_llm.config import Settings
+
+    if manifest is None:
+        candidates = sorted(output.parent.glob("*.manifest.jsonl"))
+        if len(candidates) != 1:
+            raise typer.BadParameter("none or several found", param_hint="--manifest")
+        manifest = candidates[0]
+    settings = Settings.from_env(model=model)
+    stream = out.open("w", encoding="utf-8") if out else sys.stdout
+    failures = 0
+    try:
+        with output.open(encoding="utf-8") as answers, manifest.open(encoding="utf-8") as entries:
+            for source, result in collect(answers, entries, settings):
+                if isinstance(result, ImrError):
+                    failures += 1
+                    _write_json_line(_error_line(source, result), stream)
+                else:
+                    _write_json_line(result.to_json_dict(), stream)
+    finally:
+        if out:
+            stream.close()
+    if failures:
+        raise typer.Exit(1)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default: sys.argv[1:]) and return the exit code."""
     try:
@@ -93,6 +315,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        sys.stderr.write(f"imr-llm: {exc.strerror or exc}: {exc.filename or ''}\n")
+        return 1
     return 0
 
 

@@ -56,7 +56,9 @@ _REASONS: dict[Language, dict[ReasonCode, str]] = {
         ReasonCode.MEDICATION_RISK: (
             "The records did not show the safety checks the rules ask for with this drug."
         ),
-        ReasonCode.CRITERIA_MET: "The reviewer found that your records met the rules for this care.",
+        ReasonCode.CRITERIA_MET: (
+            "The reviewer found that your records met the rules for this care."
+        ),
         ReasonCode.OTHER: "The reviewer gives the reasons in the letter.",
     },
     "es": {

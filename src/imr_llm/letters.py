@@ -103,7 +103,9 @@ def _why(item: DisputedItem, determination: Determination, language: Language) -
         # The LLM's explanation opens with the decision, which the letter already shows.
         return item.reason or item.explanation
     reasons = [reason_sentence(code, language) for code in item.reasons[:2]]
-    return " ".join(reasons) or reason_sentence(item.reasons[0] if item.reasons else _other(), language)
+    return " ".join(reasons) or reason_sentence(
+        item.reasons[0] if item.reasons else _other(), language
+    )
 
 
 def _other() -> Any:

@@ -182,8 +182,7 @@ class LLMClient:
         root = _root(exc)
         if isinstance(exc, InstructorRetryException) and root is exc:
             return LLMValidationError(
-                f"the model's answers failed validation after {attempts} request(s): "
-                f"{_short(exc)}",
+                f"the model's answers failed validation after {attempts} request(s): {_short(exc)}",
                 attempts=attempts,
                 last_error=exc,
             )

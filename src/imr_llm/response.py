@@ -126,8 +126,7 @@ class LetterEnrichment(BaseModel):
             got = [(item.index, item.outcome) for item in self.items]
             if len(got) != len(want):
                 raise ValueError(
-                    f"return exactly {len(want)} items, one per given item; you returned "
-                    f"{len(got)}"
+                    f"return exactly {len(want)} items, one per given item; you returned {len(got)}"
                 )
             if [i for i, _ in got] != [i for i, _ in want]:
                 raise ValueError(f"item indices must be {[i for i, _ in want]}, in that order")

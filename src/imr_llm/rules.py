@@ -664,7 +664,7 @@ def _citation(line: str, source: str) -> Citation:
     for m in _PAGES.finditer(line):
         pages.extend(_expand_pages(m.group("v")))
     return Citation(
-        source=source,  # type: ignore[arg-type]
+        source=source,
         families=sorted(families),
         chapters=[m.group("v") for m in _CHAPTER.finditer(line)],
         sections=[_fold(m.group("v")).rstrip(".") for m in _SECTIONS.finditer(line)],

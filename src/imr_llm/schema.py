@@ -81,7 +81,7 @@ class LetterFormat(StrEnum):
     PROFESSIONAL_REVIEW = "professional_review"
     """Opens ``MEDICAL PROFESSIONAL REVIEW`` with ``ISSUE AT DISPUTE:``."""
     NOTICE_2013 = "notice_2013"
-    """The early notice: ``1) MAXIMUS Federal Services, Inc. has determined the request for ...``."""
+    """The early (2013) notice: ``1) MAXIMUS Federal Services, Inc. has determined ...``."""
     UNKNOWN = "unknown"
     """None of the above; items, if any, came from the generic patterns or the LLM."""
 

@@ -36,7 +36,7 @@ _ITEM_LINE = re.compile(r'^(\d+)\. service: "(.*)" \| outcome: (upheld|overturne
 def cooperative_answer(user_message: str) -> dict[str, Any]:
     """A plain, valid answer for the items listed in a request's user message."""
     items = []
-    for index, service, outcome in _ITEM_LINE.findall(user_message):
+    for index, _service, outcome in _ITEM_LINE.findall(user_message):
         approved = outcome == "overturned"
         items.append(
             {
@@ -106,7 +106,11 @@ class _Handler(BaseHTTPRequestHandler):
         if behaviour == "hang":
             time.sleep(server.hang_seconds)
         user = next(
-            (m.get("content", "") for m in reversed(body.get("messages", [])) if m.get("role") == "user"),
+            (
+                m.get("content", "")
+                for m in reversed(body.get("messages", []))
+                if m.get("role") == "user"
+            ),
             "",
         )
         if not isinstance(user, str):
@@ -178,8 +182,9 @@ class _Server(ThreadingHTTPServer):
 class StandInServer:
     """Runs a :class:`_Server` on a background thread; use as a context manager."""
 
-    def __init__(self, behaviour: str = "cooperative", *, latency: float = 0.0,
-                 hang_seconds: float = 30.0) -> None:
+    def __init__(
+        self, behaviour: str = "cooperative", *, latency: float = 0.0, hang_seconds: float = 30.0
+    ) -> None:
         self._server = _Server(behaviour, latency, hang_seconds)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
