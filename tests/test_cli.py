@@ -86,3 +86,66 @@ def test_the_offline_command_never_imports_the_llm_stack() -> None:
         [sys.executable, "-c", code, str(SEEDS[0])], capture_output=True, text=True, check=True
     )
     assert result.stderr.strip() == "[]"
+
+
+def test_summarize_writes_llm_fields_and_a_closing_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from imr_llm.testing import StandInServer
+
+    with StandInServer("cooperative") as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        code = main(
+            [
+                "summarize",
+                *map(str, SEEDS[:2]),
+                "--no-cache",
+                "--model",
+                "stand-in",
+                "--letters",
+                str(tmp_path / "letters"),
+            ]
+        )
+    out, err = capsys.readouterr()
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0
+    assert [r["method"] for r in rows] == ["llm", "llm"]
+    assert rows[0]["usage"]["requests"] == 1 and rows[0]["model"] == "stand-in"
+    assert "2 letters (2 llm, 0 unreadable); 2 requests" in " ".join(err.split())
+    assert sorted(p.name for p in (tmp_path / "letters").iterdir()) == [
+        f"{p.stem}.en.html" for p in SEEDS[:2]
+    ]
+
+
+def test_summarize_exit_code_when_an_input_is_unreadable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["summarize", "--offline", str(SEEDS[0]), str(tmp_path / "missing.txt")])
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert code == 1
+    assert rows[1]["error"]["type"] == "InputNotFoundError"
+
+
+def test_letter_command_writes_each_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for fmt in ("html", "md", "pdf"):
+        out = tmp_path / f"letter.{fmt}"
+        assert (
+            main(
+                [
+                    "letter",
+                    str(SEEDS[4]),
+                    "--offline",
+                    "--language",
+                    "es",
+                    "--format",
+                    fmt,
+                    "--out",
+                    str(out),
+                ]
+            )
+            == 0
+        )
+        assert out.stat().st_size > 500
+    assert main(["letter", str(SEEDS[4]), "--format", "docx"]) == 2

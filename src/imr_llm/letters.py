@@ -80,8 +80,15 @@ def render_letter(
 
 
 def _pdf(html: str) -> bytes:
+    import warnings
+
     try:
-        from weasyprint import HTML
+        with warnings.catch_warnings():
+            # A notice about a future WeasyPrint's system needs, not about this letter.
+            warnings.filterwarnings(
+                "ignore", message="HarfBuzz-Subset", category=DeprecationWarning
+            )
+            from weasyprint import HTML
     except (ImportError, OSError) as exc:
         raise ImrError(
             "PDF letters need WeasyPrint and its system libraries: pip install 'imr-llm[pdf]' "

@@ -1,0 +1,82 @@
+"""Tables for notebooks, results read back, corpus statistics, the example notebook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import imr_llm
+from imr_llm.cli import main
+from tests.conftest import SEEDS
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_to_dataframe_gives_one_row_per_item_with_letter_facts() -> None:
+    dets = [imr_llm.parse(p) for p in SEEDS]
+    df = imr_llm.to_dataframe(dets)
+    assert len(df) == 9
+    assert list(df["outcome"].value_counts().sort_index()) == [1, 8]
+    assert set(df["source"]) == {str(p) for p in SEEDS}
+    assert df.loc[df["outcome"] == "overturned", "category"].item() == "functional restoration"
+
+
+def test_results_round_trip_through_jsonl(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "results.jsonl"
+    assert main(["summarize", "--offline", *map(str, SEEDS), "--out", str(out)]) == 0
+    capsys.readouterr()
+    loaded = imr_llm.load_jsonl(out)
+    assert [d.items for d in loaded] == [imr_llm.parse(p).items for p in SEEDS]
+
+
+def test_load_jsonl_skips_error_lines_and_rejects_garbage(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    path.write_text('{"source": "x", "error": {"type": "EmptyInputError", "message": "empty"}}\n')
+    assert imr_llm.load_jsonl(path) == []
+    path.write_text("not json\n")
+    with pytest.raises(imr_llm.InputError, match="line 1"):
+        imr_llm.load_jsonl(path)
+
+
+def test_stats_counts_outcomes_by_category(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "results.jsonl"
+    main(["summarize", "--offline", *map(str, SEEDS), "--out", str(out)])
+    capsys.readouterr()
+    assert main(["stats", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "9 items: 8 upheld (not approved), 1 overturned (approved)" in text
+    assert "By service category" in text and "acupuncture" in text
+    assert main(["stats", "--csv", str(out)]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[0] == "grouping,group,upheld,overturned,total,overturn_rate"
+    category = [r.split(",") for r in rows[1:] if r.startswith("category,")]
+    assert sum(int(r[2]) for r in category) == 8 and sum(int(r[3]) for r in category) == 1
+
+
+def test_the_notebook_view_highlights_spans_with_a_legend() -> None:
+    det = imr_llm.parse(SEEDS[4])
+    html = det._repr_html_()
+    assert "Legend" in html and "approved (overturned)" in html
+    assert html.count("<mark") == 4  # two items: title and rationale each
+    assert "One (1) initial evaluation for functional restoration program</mark>" in html
+
+
+def test_the_example_notebook_runs() -> None:
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    notebook = nbformat.read(ROOT / "examples" / "explore.ipynb", as_version=4)
+    client = nbclient.NotebookClient(
+        notebook,
+        timeout=120,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(ROOT / "examples")}},
+    )
+    client.execute()
+    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any("functional restoration" in str(o.get("data", {})) for o in outputs)
