@@ -81,8 +81,10 @@ def main() -> None:
         settings = Settings(base_url=base_url, model="stand-in", cache=False, timeout=30)
         imr_llm.summarize(SAMPLES[0], settings=settings)  # warm-up: imports, regexes, textstat
         print(f"stand-in latency {args.latency * 1000:.0f} ms, {base_url}")
-        print(f"{'concurrency':>11} {'letters':>7} {'library/s':>10} {'bare/s':>8} {'ratio':>6} "
-              f"{'lib CPU ms/letter':>18} {'bare CPU ms/req':>16}")
+        print(
+            f"{'concurrency':>11} {'letters':>7} {'library/s':>10} {'bare/s':>8} {'ratio':>6} "
+            f"{'lib CPU ms/letter':>18} {'bare CPU ms/req':>16}"
+        )
         for concurrency in (1, 4, 16, 64):
             count = args.letters if concurrency > 1 else min(args.letters, 20)
             letters = [SAMPLES[i % len(SAMPLES)] for i in range(count)]
@@ -90,8 +92,10 @@ def main() -> None:
             bodies = [b["body"] for b in bodies]
             lib_rate, lib_cpu = library_run(letters, concurrency, settings)
             bare_rate, bare_cpu = bare_run(base_url, bodies, concurrency)
-            print(f"{concurrency:>11} {count:>7} {lib_rate:>10.1f} {bare_rate:>8.1f} "
-                  f"{lib_rate / bare_rate:>6.2f} {lib_cpu * 1000:>18.2f} {bare_cpu * 1000:>16.2f}")
+            print(
+                f"{concurrency:>11} {count:>7} {lib_rate:>10.1f} {bare_rate:>8.1f} "
+                f"{lib_rate / bare_rate:>6.2f} {lib_cpu * 1000:>18.2f} {bare_cpu * 1000:>16.2f}"
+            )
     finally:
         proc.terminate()
 

@@ -241,6 +241,13 @@ _REASON_PATTERNS: list[tuple[ReasonCode, re.Pattern[str]]] = [
 ]
 
 
+# The same patterns for lowered text: case-insensitive regexes are several times slower.
+_LOWERED_REASON_PATTERNS = [
+    (code, re.compile(pattern.pattern.lower().replace("(?p<", "(?P<")))
+    for code, pattern in _REASON_PATTERNS
+]
+
+
 def categorize(service: str) -> ServiceCategory:
     """The broad kind of treatment a service title names."""
     for category, pattern in _CATEGORY_PATTERNS:
@@ -276,8 +283,8 @@ def reason_codes(rationale: str | None, *, overturned: bool) -> list[ReasonCode]
     lowered = rationale.lower()
     codes = [
         code
-        for code, pattern in _REASON_PATTERNS
-        if any(k in lowered for k in _REASON_KEYWORDS[code]) and pattern.search(rationale)
+        for code, pattern in _LOWERED_REASON_PATTERNS
+        if any(k in lowered for k in _REASON_KEYWORDS[code]) and pattern.search(lowered)
     ]
     if ReasonCode.INSUFFICIENT_DOCUMENTATION in codes and len(codes) > 1:
         codes.remove(ReasonCode.INSUFFICIENT_DOCUMENTATION)

@@ -17,9 +17,12 @@ letter loses its blank lines.
 from __future__ import annotations
 
 import re
+import sys
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from imr_llm.errors import NotADeterminationError
 from imr_llm.schema import (
@@ -39,10 +42,81 @@ _I = re.IGNORECASE
 _S = re.DOTALL
 
 
-def _heading(words: str, flags: int = _I) -> re.Pattern[str]:
+class _LoweredMatch:
+    """A match found in the lowered text, whose groups read the original text."""
+
+    __slots__ = ("_m", "_text")
+
+    def __init__(self, m: re.Match[str], text: str) -> None:
+        self._m = m
+        self._text = text
+
+    def start(self, group: int | str = 0) -> int:
+        return self._m.start(group)
+
+    def end(self, group: int | str = 0) -> int:
+        return self._m.end(group)
+
+    def span(self, group: int | str = 0) -> tuple[int, int]:
+        return self._m.span(group)
+
+    def group(self, group: int | str = 0) -> Any:
+        start, end = self._m.span(group)
+        return None if start < 0 else self._text[start:end]
+
+
+class _Lowered(threading.local):
+    text: str | None = None
+    low: str = ""
+
+
+_LOWERED = _Lowered()
+
+
+def _lowered(text: str) -> str:
+    """``text.lower()``, same length, computed once per document (case-insensitive regexes
+    disable the regex engine's literal-prefix search; lowering once is ~50x cheaper)."""
+    if _LOWERED.text is not text:
+        low = text.lower()
+        if len(low) != len(text):  # a few non-ASCII letters lower to two characters
+            low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        _LOWERED.text, _LOWERED.low = text, low
+    return _LOWERED.low
+
+
+class _CI:
+    """A case-insensitive pattern, run on the lowered text; matches read the original."""
+
+    __slots__ = ("pattern",)
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self.pattern = re.compile(source.lower().replace("(?p<", "(?P<"), flags)
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> _LoweredMatch | None:
+        m = self.pattern.search(_lowered(text), pos, endpos)
+        return _LoweredMatch(m, text) if m else None
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> _LoweredMatch | None:
+        m = self.pattern.match(_lowered(text), pos, endpos)
+        return _LoweredMatch(m, text) if m else None
+
+    def finditer(
+        self, text: str, pos: int = 0, endpos: int = sys.maxsize
+    ) -> Iterator[_LoweredMatch]:
+        for m in self.pattern.finditer(_lowered(text), pos, endpos):
+            yield _LoweredMatch(m, text)
+
+    def findall(self, text: str) -> list[Any]:
+        return self.pattern.findall(_lowered(text))
+
+
+def _ci(source: str, flags: int = 0) -> _CI:
+    return _CI(source, flags)
+
+
+def _heading(words: str) -> _CI:
     """A heading that may wrap or be spaced differently: words joined by any whitespace."""
-    parts = [re.escape(w) for w in words.split()]
-    return re.compile(r"\s+".join(parts), flags)
+    return _ci(r"\s+".join(re.escape(w) for w in words.split()))
 
 
 # --- Layout headings -------------------------------------------------------------------------
@@ -52,7 +126,7 @@ _H_ISSUES = _heading("IMR ISSUES, DECISIONS AND RATIONALES")
 _H_MAXIMUS_DECISIONS = _heading("IMR DECISION(S) AND RATIONALE(S)")
 _H_MAXIMUS_TOP = re.compile(r"MAXIMUS\s+FEDERAL\s+SERVICES,?\s+INC\.?")
 _H_DOCUMENTS = re.compile(r"^[ \t]*DOCUMENTS\s+REVIEWED\b[^\n]*", re.MULTILINE)
-_H_PRO_REVIEW = _heading("MEDICAL PROFESSIONAL REVIEW", 0)
+_H_PRO_REVIEW = re.compile(r"MEDICAL\s+PROFESSIONAL\s+REVIEW")
 _H_ISSUE_AT_DISPUTE = re.compile(r"ISSUES?\s+(?:AT|IN)\s+DISPUTE\s*:")
 _H_PRO_CASE_SUMMARY = re.compile(r"(?<![A-Z] )CASE\s+SUMMARY\s*:")
 _H_PRO_DOCUMENTS = re.compile(r"DOCUMENTS\s+REVIEWED\s+FOR\s+DETERMINATION\s*:")
@@ -68,47 +142,44 @@ _H_PRO_QUALIFICATIONS = re.compile(r"MEDICAL\s+REVIEWER\s+QUALIFICATIONS\s*:")
 _H_NOTICE_2013 = _heading("Notice of Independent Medical Review Determination")
 _H_NOTICE_DECISIONS = _heading("INDEPENDENT MEDICAL REVIEW DECISION AND RATIONALE")
 
-_IMR_SIGNALS = re.compile(
-    r"independent\s+medical\s+review|\bIMR\b|MAXIMUS|utilization\s+review|final\s+determination",
-    _I,
+_IMR_SIGNALS = _ci(
+    r"independent\s+medical\s+review|\bIMR\b|MAXIMUS|utilization\s+review|final\s+determination"
 )
 
 # --- Items titled "<service>: Upheld" ------------------------------------------------------
-_OUTCOME_MARKER = re.compile(r":[ \t]*(?:\n[ \t]*)?(?P<outcome>upheld|overturned)\b\.?", _I)
+_OUTCOME_MARKER = _ci(r":[ \t]*(?:\n[ \t]*)?(?P<outcome>upheld|overturned)\b\.?")
 _ITEM_LABEL = (
     r"(?:claims\s+administrator\s+guideline|maximus\s+guideline|decision\s+rationale"
     r"|medical\s+treatment\s+guidelines?|guidelines?(?:\s+used)?|rationale)\s*:"
 )
-_AFTER_OUTCOME = re.compile(r"\s*" + _ITEM_LABEL, _I)
-_CA_GUIDELINE = re.compile(r"claims\s+administrator\s+guideline\s*:", _I)
-_MAXIMUS_GUIDELINE = re.compile(r"maximus\s+guideline\s*:", _I)
-_DECISION_RATIONALE = re.compile(r"decision\s+rationale\s*:", _I)
-_SET_FORTH_BELOW = re.compile(r"set\s+forth\s+below\s*:", _I)
+_AFTER_OUTCOME = _ci(r"\s*" + _ITEM_LABEL)
+_CA_GUIDELINE = _ci(r"claims\s+administrator\s+guideline\s*:")
+_MAXIMUS_GUIDELINE = _ci(r"maximus\s+guideline\s*:")
+_DECISION_RATIONALE = _ci(r"decision\s+rationale\s*:")
+_SET_FORTH_BELOW = _ci(r"set\s+forth\s+below\s*:")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _SENTENCE_END = re.compile(r"(?P<word>[\w%)\]'\"]*)[.!?][\"')\]]*[ \t\n]+(?=[\"(]?[A-Z0-9#])")
 _ABBREVIATIONS = frozenset(
     "dr mr mrs ms no nos vs st qty approx etc e.g i.e fig ref sec dept inc jr sr co u.s".split()
 )
-_CONCLUSION_AT_LINE_END = re.compile(
+_CONCLUSION_AT_LINE_END = _ci(
     r"\b(?:non-?certified|certified|necessary|established|demonstrated|supported|warranted"
     r"|indicated|recommended|appropriate|approved|denied|justified|reasonable)\b\.?[ \t]*\n"
-    r"(?=[ \t]*[\"(]?[A-Z0-9])",
-    _I,
+    r"[ \t]*[\"(]?"
 )
-_CONCLUSION_VERB = re.compile(r"\b(?:is|are|was|were|be|been|not)\b", _I)
-_ORIGINAL_REQUEST_TAIL = re.compile(r"original\s+request\s*,\s*", _I)
-_WAS_THE_ORIGINAL_REQUEST = re.compile(r"\bwas\s+the\s+original\s+request\b", _I)
-_TRAILING_IS = re.compile(r"\s+is$", _I)
-_UR_AUTHORIZED = re.compile(
+_CONCLUSION_VERB = _ci(r"\b(?:is|are|was|were|be|been|not)\b")
+_ORIGINAL_REQUEST_TAIL = _ci(r"original\s+request\s*,\s*")
+_WAS_THE_ORIGINAL_REQUEST = _ci(r"\bwas\s+the\s+original\s+request\b")
+_TRAILING_IS = _ci(r"\s+is$")
+_UR_AUTHORIZED = _ci(
     r"(?:the\s+original\s+request\.\s*(?P<a>[^.]+?)\s+was\s+authorized\s+by\s+the\s+claims"
     r"\s+administrator"
     r"|the\s+claims\s+administrator\s+authorized\s+(?P<b>.+?),\s*leaving\s+the\s+original)",
-    _I | _S,
+    _S,
 )
-_UR_MODIFIED_IN_RATIONALE = re.compile(
+_UR_MODIFIED_IN_RATIONALE = _ci(
     r"\b(?:request\s+was\s+modified|modified\s+the\s+request|was\s+modified\s+to\s+(?:approve|allow|certify"
-    r"|authorize)|modified\s+to\s+(?:approve|allow|certify|authorize)|partially\s+(?:certified|approved))",
-    _I,
+    r"|authorize)|modified\s+to\s+(?:approve|allow|certify|authorize)|partially\s+(?:certified|approved))"
 )
 _SECTION_TAIL = re.compile(
     r"\n[ \t]*(?:cc\s*:|sincerely\b|APPEAL\s+RIGHTS|MEDICAL\s+REVIEWER\s+QUALIFICATIONS|"
@@ -116,28 +187,25 @@ _SECTION_TAIL = re.compile(
 )
 
 # --- The 2013 notice -------------------------------------------------------------------------
-_NOTICE_ITEM = re.compile(
+_NOTICE_ITEM = _ci(
     r"(?:(?P<num>\d{1,2})\s*[).]\s*)?MAXIMUS\s+Federal\s+Services,?\s+Inc\.?,?\s+has\s+determined"
     r"\s+(?:that\s+)?the\s+request\s+for\s+(?P<service>.+?)\s+(?:is|was)\s+(?P<not>not\s*)?"
     r"medically\s+necessary(?:\s+and\s+appropriate)?\s*\.?",
-    _I | _S,
+    _S,
 )
-_NOTICE_RATIONALE = re.compile(r"Rationale\s+for\s+the\s+Decision\s*:", _I)
-_NOTICE_GUIDELINE = re.compile(r"Medical\s+Treatment\s+Guidelines?(?:\(s\))?\s+Used\s*:", _I)
-_NOTICE_DATED = re.compile(
+_NOTICE_RATIONALE = _ci(r"Rationale\s+for\s+the\s+Decision\s*:")
+_NOTICE_GUIDELINE = _ci(r"Medical\s+Treatment\s+Guidelines?(?:\(s\))?\s+Used\s*:")
+_NOTICE_DATED = _ci(
     r"Notice\s+of\s+Independent\s+Medical\s+Review\s+Determination\s*"
-    r"(?:Dated|Date)\s*:\s*(?P<v>{date})",
-    _I,
+    r"(?:Dated|Date)\s*:\s*(?P<v>{date})"
 )
-_NOTICE_APPLICATION = re.compile(
+_NOTICE_APPLICATION = _ci(
     r"application\s+for\s+Independent\s+Medical\s+Review\s+was\s+"
-    r"(?:filed|received)\s+on\s+(?P<v>{date})",
-    _I,
+    r"(?:filed|received)\s+on\s+(?P<v>{date})"
 )
-_NOTICE_UR_DENIAL = re.compile(
+_NOTICE_UR_DENIAL = _ci(
     r"Utilization\s+Review\s+(?:Denial|determination)\s+dated\s+"
-    r"(?P<v>{date})",
-    _I,
+    r"(?P<v>{date})"
 )
 
 # --- Header block and facts ------------------------------------------------------------------
@@ -165,18 +233,15 @@ _DATE = (
     r"(?:\d{1,2}\s*[/-]\s*\d{1,2}\s*[/-]\s*\d{2,4}"
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4})"
 )
-_NOTICE_DATED = re.compile(_NOTICE_DATED.pattern.replace("{date}", _DATE), _I)
-_NOTICE_APPLICATION = re.compile(_NOTICE_APPLICATION.pattern.replace("{date}", _DATE), _I)
-_NOTICE_UR_DENIAL = re.compile(_NOTICE_UR_DENIAL.pattern.replace("{date}", _DATE), _I)
-_DATE_RE = re.compile(_DATE, _I)
+_NOTICE_DATED = _ci(_NOTICE_DATED.pattern.pattern.replace("{date}", _DATE))
+_NOTICE_APPLICATION = _ci(_NOTICE_APPLICATION.pattern.pattern.replace("{date}", _DATE))
+_NOTICE_UR_DENIAL = _ci(_NOTICE_UR_DENIAL.pattern.pattern.replace("{date}", _DATE))
 _NUMERIC_DATE = re.compile(r"(\d{1,2})\s*[/-]\s*(\d{1,2})\s*[/-]\s*(\d{2,4})")
 _WORD_DATE = re.compile(r"([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})", _I)
 
 
-def _header(label: str, value: str) -> re.Pattern[str]:
-    return re.compile(
-        r"\s+".join(map(re.escape, label.split())) + r"\s*:\s*(?P<v>" + value + ")", _I
-    )
+def _header(label: str, value: str) -> _CI:
+    return _ci(r"\s+".join(map(re.escape, label.split())) + r"\s*:\s*(?P<v>" + value + ")")
 
 
 _HEADER_DATES = {
@@ -186,33 +251,29 @@ _HEADER_DATES = {
     "application_received": _header("Application Received", _DATE),
 }
 _HEADER_INJURY = _header("Date of Injury", _DATE)
-_CASE_NUMBER = re.compile(
-    r"(?:IMR\s+)?Case\s+(?:Number|No\.?|#)\s*:?\s*(?P<v>[A-Z]{1,4}\d{2}-\d{4,}|\d{2}-\d{5,})", _I
+_CASE_NUMBER = _ci(
+    r"(?:IMR\s+)?Case\s+(?:Number|No\.?|#)\s*:?\s*(?P<v>[A-Z]{1,4}\d{2}-\d{4,}|\d{2}-\d{5,})"
 )
-_PRIORITY = re.compile(r"Priority\s*:\s*(?P<v>[A-Za-z]+)", _I)
+_PRIORITY = _ci(r"Priority\s*:\s*(?P<v>[A-Za-z]+)")
 
-_AGE = re.compile(
-    r"\b(?P<v>\d{1,3})\s*-?\s*(?:years?|yrs?|y/o)\s*-?\s*old\b|\b(?P<w>\d{1,3})\s*y/?o\b", _I
-)
-_SEX_WORD = re.compile(r"\b(?P<v>male|female|man|woman|gentleman|lady)\b", _I)
-_HE = re.compile(r"(?<![/\w])(?:he|him|his|himself)(?![/\w])", _I)
-_SHE = re.compile(r"(?<![/\w])(?:she|her|hers|herself)(?![/\w])", _I)
-_INJURY_CONTEXT = re.compile(
+_AGE = _ci(r"\b(?P<v>\d{1,3})\s*-?\s*(?:years?|yrs?|y/o)\s*-?\s*old\b|\b(?P<w>\d{1,3})\s*y/?o\b")
+_SEX_WORD = _ci(r"\b(?P<v>male|female|man|woman|gentleman|lady)\b")
+_HE = _ci(r"(?<![/\w])(?:he|him|his|himself)(?![/\w])")
+_SHE = _ci(r"(?<![/\w])(?:she|her|hers|herself)(?![/\w])")
+_INJURY_CONTEXT = _ci(
     r"\b(?:injur\w*|date\s+of\s+(?:industrial\s+)?injury|DOI|occupational\s+claim|claim\s+from"
     r"|industrial\s+(?:injury|accident)|work[- ]related|accident|fell|fall)\b[^.\n]{0,60}?(?P<v>"
     + _DATE
-    + ")",
-    _I,
+    + ")"
 )
 
-_LICENSURE_LINE = re.compile(r"State\(?s?\)?\s+of\s+Licensure\s*:[ \t]*(?P<v>[^\n]*)", _I)
-_SPECIALTY_LINE = re.compile(
-    r"Certification\(?s?\)?\s*/\s*Specialt(?:y|ies)\s*:[ \t]*(?P<v>[^\n]*)", _I
-)
-_BOARD_CERTIFIED = re.compile(
+_CASE_SUMMARY_LABEL = _ci(r"Case\s+Summary\s*:")
+_LICENSURE_LINE = _ci(r"State\(?s?\)?\s+of\s+Licensure\s*:[ \t]*(?P<v>[^\n]*)")
+_SPECIALTY_LINE = _ci(r"Certification\(?s?\)?\s*/\s*Specialt(?:y|ies)\s*:[ \t]*(?P<v>[^\n]*)")
+_BOARD_CERTIFIED = _ci(
     r"Board[- ]Certified\s+in\s+(?P<v>.+?)(?=\s+and\s+(?:is\s+)?(?:currently\s+)?licensed|\.\s|\.$|"
     r"\s+and\s+has\s+been)",
-    _I | _S,
+    _S,
 )
 _SUBSPECIALTY = re.compile(r",?\s*(?:and\s+)?(?:has|with)\s+a\s+sub-?specialty\s+in\s+", _I)
 _LICENSED_IN = re.compile(
@@ -236,18 +297,14 @@ _COMPOUND_SPECIALTIES = (
 
 # --- Guideline lines -------------------------------------------------------------------------
 _FAMILY_PATTERNS = {
-    "MTUS": re.compile(r"\bMTUS\b|Medical\s+Treatment\s+Utilization\s+Schedule", _I),
-    "ACOEM": re.compile(r"\bACOEM\b", _I),
-    "ODG": re.compile(r"\bODG\b|Official\s+Disability\s+Guidelines?", _I),
+    "MTUS": _ci(r"\bMTUS\b|Medical\s+Treatment\s+Utilization\s+Schedule"),
+    "ACOEM": _ci(r"\bACOEM\b"),
+    "ODG": _ci(r"\bODG\b|Official\s+Disability\s+Guidelines?"),
 }
-_NON_MTUS_CITATION = re.compile(
-    r"Non-MTUS\s+Citation\s*:?\s*(?P<v>.*?)(?=Decision\s+based\s+on|$)", _I | _S
-)
-_CHAPTER = re.compile(r"\bChapter\s+(?P<v>\d+)", _I)
-_SECTIONS = re.compile(
-    r"Section\(?s?\)?\s*:\s*(?P<v>.+?)(?=\.\s|\.$|\s+Decision\s+based|$)", _I | _S
-)
-_PAGES = re.compile(r"Pages?\(?s?\)?\s*:\s*(?P<v>\d[\d\s,\-]*)", _I)
+_NON_MTUS_CITATION = _ci(r"Non-MTUS\s+Citation\s*:?\s*(?P<v>.*?)(?=Decision\s+based\s+on|$)", _S)
+_CHAPTER = _ci(r"\bChapter\s+(?P<v>\d+)")
+_SECTIONS = _ci(r"Section\(?s?\)?\s*:\s*(?P<v>.+?)(?=\.\s|\.$|\s+Decision\s+based|$)", _S)
+_PAGES = _ci(r"Pages?\(?s?\)?\s*:\s*(?P<v>\d[\d\s,\-]*)")
 
 
 # =============================================================================================
@@ -359,12 +416,11 @@ def _decisions_region(text: str, fmt: LetterFormat) -> tuple[int, int]:
     return start, len(text)
 
 
-def _valid_markers(text: str, start: int, end: int) -> list[re.Match[str]]:
+def _valid_markers(text: str, start: int, end: int) -> list[_LoweredMatch]:
     """Outcome markers that the item's own headings follow (or that end the text)."""
     found = []
     for m in _OUTCOME_MARKER.finditer(text, start, end):
-        rest = text[m.end() : m.end() + 200]
-        if _AFTER_OUTCOME.match(rest) or not rest.strip():
+        if _AFTER_OUTCOME.match(text, m.end(), m.end() + 200) or not text[m.end() :].strip():
             found.append(m)
     return found
 
@@ -399,7 +455,7 @@ def _titled_items(text: str, start: int, end: int, notes: list[str]) -> list[_It
     return drafts
 
 
-def _next_start(markers: list[re.Match[str]], m: re.Match[str], end: int) -> int:
+def _next_start(markers: list[_LoweredMatch], m: _LoweredMatch, end: int) -> int:
     later = [x.start() for x in markers if x.start() > m.start()]
     return later[0] if later else end
 
@@ -412,7 +468,7 @@ def _section_end(text: str, drafts: list[_ItemDraft], end: int) -> int:
     return tail.start() if tail else end
 
 
-def _titled_item(text: str, lower: int, marker: re.Match[str]) -> _ItemDraft | None:
+def _titled_item(text: str, lower: int, marker: _LoweredMatch) -> _ItemDraft | None:
     service_end = marker.start()
     while service_end > lower and text[service_end - 1] in " \t\n.,;:":
         service_end -= 1
@@ -445,19 +501,30 @@ def _titled_item(text: str, lower: int, marker: re.Match[str]) -> _ItemDraft | N
     return draft
 
 
+_TITLE_WINDOW = 1200
+"""No title is longer than this; searching only this far back keeps long letters fast."""
+
+
 def _title_start(text: str, lower: int, upper: int) -> int:
     """Where an item title begins: after the last boundary before its outcome."""
+    if upper - lower > _TITLE_WINDOW:
+        start = _title_start(text, upper - _TITLE_WINDOW, upper)
+        if start > upper - _TITLE_WINDOW:
+            return start
     best = lower
     for m in _PARAGRAPH_BREAK.finditer(text, lower, upper):
         best = max(best, m.end())
     for m in _SENTENCE_END.finditer(text, lower, upper):
         if m.group("word").lower().rstrip(".") not in _ABBREVIATIONS:
             best = max(best, m.end())
-    for m in _CONCLUSION_AT_LINE_END.finditer(text, lower, upper):
-        line_start = text.rfind("\n", lower, m.start()) + 1
+    for c in _CONCLUSION_AT_LINE_END.finditer(text, lower, upper):
+        following = text[c.end() : c.end() + 1]
+        if not (following.isupper() or following.isdigit()):
+            continue
+        line_start = text.rfind("\n", lower, c.start()) + 1
         sentence_start = max(line_start - 120, lower)
-        if _CONCLUSION_VERB.search(text, sentence_start, m.start()):
-            best = max(best, m.end())
+        if _CONCLUSION_VERB.search(text, sentence_start, c.start()):
+            best = max(best, c.end())
     return _skip_space(text, best, upper)
 
 
@@ -501,8 +568,8 @@ _PRO_HEADINGS = (
     _H_PRO_QUALIFICATIONS,
 )
 _LIST_ENTRY = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|[-*•])[ \t]+", re.MULTILINE)
-_EXPLICIT_OUTCOME = re.compile(
-    r"[\s:,.\-]*\(?\b(?P<outcome>upheld|overturned|uphold|overturn|reversed)\b\)?\.?[ \t]*$", _I
+_EXPLICIT_OUTCOME = _ci(
+    r"[\s:,.\-]*\(?\b(?P<outcome>upheld|overturned|uphold|overturn|reversed)\b\)?\.?[ \t]*$"
 )
 
 
@@ -582,7 +649,7 @@ def _notice_items(text: str, notes: list[str]) -> list[_ItemDraft]:
     matches = list(_NOTICE_ITEM.finditer(text, heading.end() if heading else 0))
     if not matches and heading:
         matches = list(_NOTICE_ITEM.finditer(text))
-    chosen: dict[str, re.Match[str]] = {}
+    chosen: dict[str, _LoweredMatch] = {}
     for m in matches:
         key = m.group("num") or _fold(m.group("service")).lower()
         chosen.setdefault(key, m)
@@ -726,7 +793,7 @@ def _priority(text: str) -> str | None:
 def _case_summary(text: str) -> str:
     start = _H_CLINICAL_SUMMARY.search(text) or _H_PRO_CASE_SUMMARY.search(text)
     if start is None:
-        start = re.search(r"Case\s+Summary\s*:", text, _I)
+        start = _CASE_SUMMARY_LABEL.search(text)
     begin = start.end() if start else 0
     stop = None
     for pattern in (_H_ISSUES, _H_MAXIMUS_DECISIONS, _H_PRO_DOCUMENTS, _H_PRO_GUIDELINES):
