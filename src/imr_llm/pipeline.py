@@ -49,7 +49,7 @@ def load(letter: LetterInput, *, source: str | None = None) -> RawLetter:
         return read(letter)
     if not isinstance(letter, str):
         raise TypeError(f"expected letter text or a path, got {type(letter).__name__}")
-    if "\n" not in letter and len(letter) < 4096 and letter.strip() and Path(letter).is_file():
+    if "\n" not in letter and len(letter) < 4096 and letter.strip() and _is_file(letter):
         return read(letter)
     data = letter.encode("utf-8", "surrogatepass")
     if len(data) > MAX_INPUT_BYTES:
@@ -62,6 +62,13 @@ def load(letter: LetterInput, *, source: str | None = None) -> RawLetter:
     if not letter.strip():
         raise EmptyInputError("the text is empty or only whitespace", source=source)
     return RawLetter(text=letter, sha256=hashlib.sha256(data).hexdigest(), source=source)
+
+
+def _is_file(candidate: str) -> bool:
+    try:
+        return Path(candidate).is_file()
+    except (OSError, ValueError):  # too long for a file name, or a NUL byte: it is text
+        return False
 
 
 def parse(letter: LetterInput, *, source: str | None = None) -> Determination:
