@@ -92,7 +92,7 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, re.Pattern[str]]] = [
         ServiceCategory.MEDICATION,
         re.compile(
             r"\d\s*(?:mg|mcg|ml|%|g)\b|tablet|\btab\b|capsule|cream|gel\b|ointment|patch|"
-            r"#\s*\d|\bqty\b|medication|refill|prescription|supply|ER\b|HCL\b|dose|"
+            r"#\s*\d|\bqty\b|medication|refill|prescription|supply|\bER\b|\bHCL\b|dose|"
             r"norco|tramadol|oxycodone|hydrocodone|gabapentin|neurontin|lyrica|pregabalin|"
             r"cyclobenzaprine|flexeril|omeprazole|prilosec|ibuprofen|naproxen|meloxicam|"
             r"lidoderm|lidocaine|diclofenac|celebrex|tizanidine|baclofen|soma|carisoprodol|"
@@ -134,35 +134,34 @@ _DURATION = re.compile(
     _I,
 )
 
-# Each pattern runs only when one of its cheap keywords occurs in the rationale.
+# Every match of a reason pattern contains one of its keywords, so each pattern only runs on
+# a short window around each keyword occurrence: most rationales never wake most patterns.
 _REASON_KEYWORDS: dict[ReasonCode, tuple[str, ...]] = {
-    ReasonCode.QUANTITY_NOT_SPECIFIED: ("specif", "unknown", "stated", "quantity", "frequency"),
+    ReasonCode.QUANTITY_NOT_SPECIFIED: (
+        "specif", "unknown", "stated", "provided", "indicated", "without",
+    ),
     ReasonCode.NO_FUNCTIONAL_IMPROVEMENT: ("function",),
     ReasonCode.EXCEEDS_GUIDELINE_QUANTITY: (
-        "exceed",
-        "excess",
-        "more than",
-        "already",
-        "beyond",
-        "transition",
+        "exceed", "excess", "more than", "already", "beyond", "transition",
     ),
     ReasonCode.NO_RED_FLAGS: ("red",),
-    ReasonCode.NO_EXERCISE_PROGRAM: ("program", "adjunct", "exercise", "standalone", "stand-alone"),
+    ReasonCode.NO_EXERCISE_PROGRAM: (
+        "program", "adjunct", "accompanied", "standalone", "stand-alone",
+    ),
     ReasonCode.NOT_RECOMMENDED_BY_GUIDELINES: ("recommend", "not supported"),
     ReasonCode.CONSERVATIVE_CARE_NOT_TRIED: ("conservative", "first"),
     ReasonCode.MEDICATION_RISK: (
-        "abuse",
-        "dependen",
-        "addiction",
-        "misuse",
-        "urine",
-        "agreement",
-        "contract",
-        "cures",
+        "abuse", "dependen", "addiction", "misuse", "urine", "agreement", "contract", "cures",
         "long-term",
     ),
-    ReasonCode.INSUFFICIENT_DOCUMENTATION: ("lack", "absence", "no ", "not ", "do not", "does not"),
+    ReasonCode.INSUFFICIENT_DOCUMENTATION: (
+        "document", "information", "rationale", "evidence", "indicat", "demonstrated",
+        "established", "provide", "support",
+    ),
 }
+_WINDOW_BEFORE = 70
+_WINDOW_AFTER = 70
+
 _REASON_PATTERNS: list[tuple[ReasonCode, re.Pattern[str]]] = [
     (
         ReasonCode.QUANTITY_NOT_SPECIFIED,
@@ -248,10 +247,52 @@ _LOWERED_REASON_PATTERNS = [
 ]
 
 
+def _found_near_keywords(pattern: re.Pattern[str], text: str, keywords: tuple[str, ...]) -> bool:
+    for keyword in keywords:
+        at = text.find(keyword)
+        while at >= 0:
+            window = text[max(0, at - _WINDOW_BEFORE) : at + len(keyword) + _WINDOW_AFTER]
+            if pattern.search(window):
+                return True
+            at = text.find(keyword, at + len(keyword))
+    return False
+
+
+def _lowered_pattern(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """The same pattern for lowered text (case-insensitive regexes are several times slower)."""
+    return re.compile(pattern.pattern.lower().replace("(?p<", "(?P<"), pattern.flags & ~re.I)
+
+
+_LOWERED_CATEGORY_PATTERNS = [(c, _lowered_pattern(p)) for c, p in _CATEGORY_PATTERNS]
+_FACT_PATTERNS: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
+    # (field, pattern for lowered text, keywords one of which every match contains)
+    ("quantity", _lowered_pattern(_SESSIONS), ("session", "visit", "treatment", "day", "#",
+                                               "qty", "quantity", "x")),
+    ("frequency", _lowered_pattern(_FREQUENCY), ("time", "x", "week", "day", "daily", "every",
+                                                 "once", "twice")),
+    ("duration", _lowered_pattern(_DURATION), ("week", "month", "day")),
+    ("body_part", _lowered_pattern(_BODY_PARTS), (
+        "cervical", "thoracic", "lumbar", "lumbosacral", "back", "neck", "shoulder", "elbow",
+        "wrist", "hand", "finger", "thumb", "hip", "knee", "ankle", "feet", "foot", "toe", "leg",
+        "arm", "spine", "head", "pelvis", "sacroiliac", "extremit", "abdomen", "chest", "jaw",
+        "eye",
+    )),
+]
+
+
+def _lower(text: str) -> str:
+    """Lowercase, keeping every character's position (a few letters lower to two)."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return lowered
+
+
 def categorize(service: str) -> ServiceCategory:
     """The broad kind of treatment a service title names."""
-    for category, pattern in _CATEGORY_PATTERNS:
-        if pattern.search(service):
+    lowered = _lower(service)
+    for category, pattern in _LOWERED_CATEGORY_PATTERNS:
+        if pattern.search(lowered):
             return category
     return ServiceCategory.OTHER
 
@@ -259,19 +300,17 @@ def categorize(service: str) -> ServiceCategory:
 def service_facts(service: str) -> dict[str, str | None]:
     """Quantity, frequency, duration and body part, as the service title states them."""
 
-    def first(pattern: re.Pattern[str]) -> str | None:
-        m = pattern.search(service)
-        if not m:
-            return None
-        value = next((g for g in m.groups() if g), m.group(0))
-        return re.sub(r"\s+", " ", value).strip()
-
-    return {
-        "quantity": first(_SESSIONS),
-        "frequency": first(_FREQUENCY),
-        "duration": first(_DURATION),
-        "body_part": first(_BODY_PARTS),
-    }
+    lowered = _lower(service)
+    facts: dict[str, str | None] = {}
+    for name, pattern, keywords in _FACT_PATTERNS:
+        m = pattern.search(lowered) if any(k in lowered for k in keywords) else None
+        if m is None:
+            facts[name] = None
+            continue
+        group = next((g for g in range(1, (m.lastindex or 0) + 1) if m.group(g)), 0)
+        start, end = m.span(group)
+        facts[name] = " ".join(service[start:end].split())  # the letter's own case
+    return facts
 
 
 def reason_codes(rationale: str | None, *, overturned: bool) -> list[ReasonCode]:
@@ -284,7 +323,7 @@ def reason_codes(rationale: str | None, *, overturned: bool) -> list[ReasonCode]
     codes = [
         code
         for code, pattern in _LOWERED_REASON_PATTERNS
-        if any(k in lowered for k in _REASON_KEYWORDS[code]) and pattern.search(lowered)
+        if _found_near_keywords(pattern, lowered, _REASON_KEYWORDS[code])
     ]
     if ReasonCode.INSUFFICIENT_DOCUMENTATION in codes and len(codes) > 1:
         codes.remove(ReasonCode.INSUFFICIENT_DOCUMENTATION)

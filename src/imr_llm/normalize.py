@@ -54,6 +54,8 @@ _PAGE_FOOTER = re.compile(
     r"[ ]*(?:page[ ]*\d+(?:[ ]*(?:of|/)[ ]*\d+)?|\d+[ ]+of[ ]+\d+|-[ ]*\d+[ ]*-)[ ]*",
     re.IGNORECASE,
 )
+# Cheap pre-check over the lowered text: a line that could be a footer at all.
+_MAYBE_FOOTER = re.compile(r"\n[ \t]*(?:page|\d+[ \t]+of[ \t]+\d|-[ \t]*\d+[ \t]*-)")
 _CONTROL_CHARS = tuple(chr(c) for c in (*range(0, 9), *range(14, 32), 127))
 # A line that opens a page and reads like letterhead rather than letter.
 _HEADER_LIKE = re.compile(
@@ -84,17 +86,18 @@ def normalize(raw: str) -> NormalizedText:
     if not text.isascii() or any(c in text for c in _CONTROL_CHARS):
         text = _INVISIBLE.sub("", text)
 
-    lines: list[str] = []
+    if " \n" in text or "\t\n" in text:
+        text = "\n".join(line.rstrip(" \t") for line in text.split("\n"))
+    lines = text.split("\n")
     footers = 0
-    for line in text.split("\n"):
-        line = line.rstrip(" \t")
-        if len(line) < 40 and _PAGE_FOOTER.fullmatch(line):
-            footers += 1
-            line = "\f"
-        lines.append(line)
+    if _MAYBE_FOOTER.search(text.lower()):
+        for i, line in enumerate(lines):
+            if len(line) < 40 and _PAGE_FOOTER.fullmatch(line):
+                footers += 1
+                lines[i] = "\f"
     if footers:
         removed.append(f"{footers} page footer(s)")
-    text = "\n".join(lines)
+        text = "\n".join(lines)
     if "\f" in text:
         text, headers = _drop_running_headers(text)
         if headers:
@@ -170,16 +173,11 @@ def _looks_like_letterhead(line: str) -> bool:
 
 def _is_double_spaced(lines: list[str]) -> bool:
     """PDF text often puts an empty line after every line of text (the samples do)."""
-    text_lines = 0
-    followed_by_empty = 0
-    for i, line in enumerate(lines[:-1]):
-        if line.strip():
-            text_lines += 1
-            if lines[i + 1] == "":
-                followed_by_empty += 1
-    return text_lines >= 6 and followed_by_empty >= 0.6 * text_lines
+    empty = lines.count("")
+    text_lines = len(lines) - empty - lines.count(" ")
+    return text_lines >= 6 and empty >= 0.6 * text_lines
 
 
 def _undo_double_spacing(text: str) -> str:
     # One empty line after each line was spacing; any more was a paragraph break.
-    return re.sub(r"\n\n", "\n", text)
+    return text.replace("\n\n", "\n")

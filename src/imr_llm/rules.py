@@ -295,16 +295,20 @@ _COMPOUND_SPECIALTIES = (
     "Nutrition and Dietetics",
 )
 
+_COMPOUND = re.compile("|".join(re.escape(c) for c in _COMPOUND_SPECIALTIES), _I)
+_AND_LIST = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
+_PLAIN_LIST = re.compile(r"\s*[,;]\s*")
+
 # --- Guideline lines -------------------------------------------------------------------------
 _FAMILY_PATTERNS = {
-    "MTUS": _ci(r"\bMTUS\b|Medical\s+Treatment\s+Utilization\s+Schedule"),
-    "ACOEM": _ci(r"\bACOEM\b"),
-    "ODG": _ci(r"\bODG\b|Official\s+Disability\s+Guidelines?"),
+    "MTUS": re.compile(r"\bMTUS\b|Medical\s+Treatment\s+Utilization\s+Schedule", _I),
+    "ACOEM": re.compile(r"\bACOEM\b", _I),
+    "ODG": re.compile(r"\bODG\b|Official\s+Disability\s+Guidelines?", _I),
 }
-_NON_MTUS_CITATION = _ci(r"Non-MTUS\s+Citation\s*:?\s*(?P<v>.*?)(?=Decision\s+based\s+on|$)", _S)
-_CHAPTER = _ci(r"\bChapter\s+(?P<v>\d+)")
-_SECTIONS = _ci(r"Section\(?s?\)?\s*:\s*(?P<v>.+?)(?=\.\s|\.$|\s+Decision\s+based|$)", _S)
-_PAGES = _ci(r"Pages?\(?s?\)?\s*:\s*(?P<v>\d[\d\s,\-]*)")
+_NON_MTUS_CITATION = re.compile(r"Non-MTUS\s+Citation\s*:?\s*(?P<v>.*?)(?=Decision\s+based\s+on|$)", _I | _S)
+_CHAPTER = re.compile(r"\bChapter\s+(?P<v>\d+)", _I)
+_SECTIONS = re.compile(r"Section\(?s?\)?\s*:\s*(?P<v>.+?)(?=\.\s|\.$|\s+Decision\s+based|$)", _I | _S)
+_PAGES = re.compile(r"Pages?\(?s?\)?\s*:\s*(?P<v>\d[\d\s,\-]*)", _I)
 
 
 # =============================================================================================
@@ -501,16 +505,21 @@ def _titled_item(text: str, lower: int, marker: _LoweredMatch) -> _ItemDraft | N
     return draft
 
 
-_TITLE_WINDOW = 1200
-"""No title is longer than this; searching only this far back keeps long letters fast."""
+_TITLE_WINDOWS = (300, 1200)
+"""Most titles fit the first window, all the second; looking only that far back is fast."""
 
 
 def _title_start(text: str, lower: int, upper: int) -> int:
     """Where an item title begins: after the last boundary before its outcome."""
-    if upper - lower > _TITLE_WINDOW:
-        start = _title_start(text, upper - _TITLE_WINDOW, upper)
-        if start > upper - _TITLE_WINDOW:
-            return start
+    for window in _TITLE_WINDOWS:
+        if upper - lower > window:
+            start = _boundary_after(text, upper - window, upper)
+            if start > upper - window:
+                return start
+    return _boundary_after(text, lower, upper)
+
+
+def _boundary_after(text: str, lower: int, upper: int) -> int:
     best = lower
     for m in _PARAGRAPH_BREAK.finditer(text, lower, upper):
         best = max(best, m.end())
@@ -720,13 +729,15 @@ def _finish_item(index: int, d: _ItemDraft, text: str) -> DisputedItem:
 
 
 def _citation(line: str, source: str) -> Citation:
+    # Guideline lines are short: plain case-insensitive regexes beat lowering here.
     families = {name for name, pattern in _FAMILY_PATTERNS.items() if pattern.search(line)}
-    for m in _NON_MTUS_CITATION.finditer(line):
-        cited = m.group("v")
-        if cited.strip(" .,;") and not any(
-            _FAMILY_PATTERNS[f].search(cited) for f in ("ACOEM", "ODG")
-        ):
-            families.add("OTHER")
+    if "citation" in line.lower():
+        for m in _NON_MTUS_CITATION.finditer(line):
+            cited = m.group("v")
+            if cited.strip(" .,;") and not any(
+                _FAMILY_PATTERNS[f].search(cited) for f in ("ACOEM", "ODG")
+            ):
+                families.add("OTHER")
     pages: list[int] = []
     for m in _PAGES.finditer(line):
         pages.extend(_expand_pages(m.group("v")))
@@ -857,18 +868,11 @@ def _reviewer(text: str) -> Reviewer:
 def _split_list(value: str, *, split_and: bool) -> list[str]:
     value = _fold(value).strip(" .;")
     if split_and:
-        protected = value
-        for compound in _COMPOUND_SPECIALTIES:
-            protected = re.sub(
-                re.escape(compound).replace(r"\ and\ ", r"\ and\ "),
-                lambda m: m.group(0).replace(" and ", " \x00 "),
-                protected,
-                flags=_I,
-            )
-        parts = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", protected)
-        parts = [p.replace(" \x00 ", " and ") for p in parts]
+        # "Physical Medicine and Rehabilitation" is one specialty, not two.
+        protected = _COMPOUND.sub(lambda m: m.group(0).replace(" and ", " \x00 "), value)
+        parts = [p.replace(" \x00 ", " and ") for p in _AND_LIST.split(protected)]
     else:
-        parts = re.split(r"\s*[,;]\s*", value)
+        parts = _PLAIN_LIST.split(value)
     return [p.strip(" .") for p in parts if p.strip(" .")]
 
 
