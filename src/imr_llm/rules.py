@@ -66,22 +66,30 @@ class _LoweredMatch:
 
 
 class _Lowered(threading.local):
-    text: str | None = None
-    low: str = ""
+    def __init__(self) -> None:
+        self.recent: list[tuple[str, str]] = []
 
 
 _LOWERED = _Lowered()
+_LOWERED_KEPT = 4
 
 
 def _lowered(text: str) -> str:
-    """``text.lower()``, same length, computed once per document (case-insensitive regexes
-    disable the regex engine's literal-prefix search; lowering once is ~50x cheaper)."""
-    if _LOWERED.text is not text:
-        low = text.lower()
-        if len(low) != len(text):  # a few non-ASCII letters lower to two characters
-            low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-        _LOWERED.text, _LOWERED.low = text, low
-    return _LOWERED.low
+    """``text.lower()``, same length, computed once per string (case-insensitive regexes
+    disable the regex engine's literal-prefix search; lowering once is far cheaper).
+
+    A few recent strings are kept, by identity: a document and the parts of it being read.
+    """
+    recent = _LOWERED.recent
+    for original, low in recent:
+        if original is text:
+            return low
+    low = text.lower()
+    if len(low) != len(text):  # a few non-ASCII letters lower to two characters
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    recent.insert(0, (text, low))
+    del recent[_LOWERED_KEPT:]
+    return low
 
 
 class _CI:
@@ -167,6 +175,9 @@ _CONCLUSION_AT_LINE_END = _ci(
     r"|indicated|recommended|appropriate|approved|denied|justified|reasonable)\b\.?[ \t]*\n"
     r"[ \t]*[\"(]?"
 )
+# The same, found from the end: a greedy prefix makes the engine try the last position first.
+_LAST_SENTENCE_END = re.compile(r"(?s).*" + _SENTENCE_END.pattern)
+_LAST_CONCLUSION = re.compile(r"(?s).*(?P<word>" + _CONCLUSION_AT_LINE_END.pattern.pattern + ")")
 _CONCLUSION_VERB = _ci(r"\b(?:is|are|was|were|be|been|not)\b")
 _ORIGINAL_REQUEST_TAIL = _ci(r"original\s+request\s*,\s*")
 _WAS_THE_ORIGINAL_REQUEST = _ci(r"\bwas\s+the\s+original\s+request\b")
@@ -300,15 +311,20 @@ _AND_LIST = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 _PLAIN_LIST = re.compile(r"\s*[,;]\s*")
 
 # --- Guideline lines -------------------------------------------------------------------------
+# These run on a lowered guideline line (see _citation), so they are written in lower case.
 _FAMILY_PATTERNS = {
-    "MTUS": re.compile(r"\bMTUS\b|Medical\s+Treatment\s+Utilization\s+Schedule", _I),
-    "ACOEM": re.compile(r"\bACOEM\b", _I),
-    "ODG": re.compile(r"\bODG\b|Official\s+Disability\s+Guidelines?", _I),
+    "MTUS": re.compile(r"\bmtus\b|medical\s+treatment\s+utilization\s+schedule"),
+    "ACOEM": re.compile(r"\bacoem\b"),
+    "ODG": re.compile(r"\bodg\b|official\s+disability\s+guidelines?"),
 }
-_NON_MTUS_CITATION = re.compile(r"Non-MTUS\s+Citation\s*:?\s*(?P<v>.*?)(?=Decision\s+based\s+on|$)", _I | _S)
-_CHAPTER = re.compile(r"\bChapter\s+(?P<v>\d+)", _I)
-_SECTIONS = re.compile(r"Section\(?s?\)?\s*:\s*(?P<v>.+?)(?=\.\s|\.$|\s+Decision\s+based|$)", _I | _S)
-_PAGES = re.compile(r"Pages?\(?s?\)?\s*:\s*(?P<v>\d[\d\s,\-]*)", _I)
+_NON_MTUS_CITATION = re.compile(
+    r"non-mtus\s+citation\s*:?\s*(?P<v>.*?)(?=decision\s+based\s+on|$)", _S
+)
+_CHAPTER = re.compile(r"\bchapter\s+(?P<v>\d+)")
+_SECTIONS = re.compile(
+    r"section\(?s?\)?\s*:\s*(?P<v>.+?)(?=\.\s|\.$|\s+decision\s+based|$)", _S
+)
+_PAGES = re.compile(r"pages?\(?s?\)?\s*:\s*(?P<v>\d[\d\s,\-]*)")
 
 
 # =============================================================================================
@@ -520,20 +536,29 @@ def _title_start(text: str, lower: int, upper: int) -> int:
 
 
 def _boundary_after(text: str, lower: int, upper: int) -> int:
+    """The end of the last boundary in [lower, upper): each search looks from the end."""
     best = lower
-    for m in _PARAGRAPH_BREAK.finditer(text, lower, upper):
-        best = max(best, m.end())
-    for m in _SENTENCE_END.finditer(text, lower, upper):
+    paragraph = text.rfind("\n\n", lower, upper)
+    if paragraph >= 0:
+        best = paragraph + 2
+    stop = upper
+    while (m := _LAST_SENTENCE_END.match(text, best, stop)) is not None:
         if m.group("word").lower().rstrip(".") not in _ABBREVIATIONS:
-            best = max(best, m.end())
-    for c in _CONCLUSION_AT_LINE_END.finditer(text, lower, upper):
+            best = m.end()
+            break
+        stop = m.start("word")
+    stop = upper
+    low = _lowered(text)
+    while (c := _LAST_CONCLUSION.match(low, best, stop)) is not None:
         following = text[c.end() : c.end() + 1]
-        if not (following.isupper() or following.isdigit()):
-            continue
-        line_start = text.rfind("\n", lower, c.start()) + 1
+        line_start = text.rfind("\n", lower, c.start("word")) + 1
         sentence_start = max(line_start - 120, lower)
-        if _CONCLUSION_VERB.search(text, sentence_start, c.start()):
-            best = max(best, c.end())
+        if (following.isupper() or following.isdigit()) and _CONCLUSION_VERB.search(
+            text, sentence_start, c.start("word")
+        ):
+            best = c.end()
+            break
+        stop = c.start("word")
     return _skip_space(text, best, upper)
 
 
@@ -729,23 +754,29 @@ def _finish_item(index: int, d: _ItemDraft, text: str) -> DisputedItem:
 
 
 def _citation(line: str, source: str) -> Citation:
-    # Guideline lines are short: plain case-insensitive regexes beat lowering here.
-    families = {name for name, pattern in _FAMILY_PATTERNS.items() if pattern.search(line)}
-    if "citation" in line.lower():
-        for m in _NON_MTUS_CITATION.finditer(line):
+    low = _lowered(line)
+    families = {name for name, pattern in _FAMILY_PATTERNS.items() if pattern.search(low)}
+    if "citation" in low:
+        for m in _NON_MTUS_CITATION.finditer(low):
             cited = m.group("v")
             if cited.strip(" .,;") and not any(
                 _FAMILY_PATTERNS[f].search(cited) for f in ("ACOEM", "ODG")
             ):
                 families.add("OTHER")
     pages: list[int] = []
-    for m in _PAGES.finditer(line):
-        pages.extend(_expand_pages(m.group("v")))
+    if "page" in low:
+        for m in _PAGES.finditer(low):
+            pages.extend(_expand_pages(m.group("v")))
+    sections: list[str] = []
+    if "section" in low:
+        sections = [
+            _fold(line[m.start("v") : m.end("v")]).rstrip(".") for m in _SECTIONS.finditer(low)
+        ]
     return Citation(
         source=source,
         families=sorted(families),
-        chapters=[m.group("v") for m in _CHAPTER.finditer(line)],
-        sections=[_fold(m.group("v")).rstrip(".") for m in _SECTIONS.finditer(line)],
+        chapters=[m.group("v") for m in _CHAPTER.finditer(low)] if "chapter" in low else [],
+        sections=sections,
         pages=sorted(set(pages)),
     )
 
