@@ -267,8 +267,13 @@ _CASE_NUMBER = _ci(
 )
 _PRIORITY = _ci(r"Priority\s*:\s*(?P<v>[A-Za-z]+)")
 
-_AGE = _ci(r"\b(?P<v>\d{1,3})\s*-?\s*(?:years?|yrs?|y/o)\s*-?\s*old\b|\b(?P<w>\d{1,3})\s*y/?o\b")
-_SEX_WORD = _ci(r"\b(?P<v>male|female|man|woman|gentleman|lady)\b")
+# Ages and sexes are looked for near their anchor words only (see _age, _sex): fast.
+_AGE_ANCHORS = ("year", "yr", "y/o", "yo")
+_AGE = re.compile(r"(?<!\d)(?P<v>\d{1,3})\s*-?\s*(?:years?|yrs?|y/o)\s*-?\s*old\b"
+                  r"|(?<!\d)(?P<w>\d{1,3})\s*y/?o\b")
+_SEX_WORDS = {"male": "male", "female": "female", "man": "male", "woman": "female",
+              "gentleman": "male", "lady": "female"}
+_SEX_WORD = re.compile(r"\b(?:fe)?male\b|\b(?:wo|gentle)?man\b|\blady\b")
 _HE = _ci(r"(?<![/\w])(?:he|him|his|himself)(?![/\w])")
 _SHE = _ci(r"(?<![/\w])(?:she|her|hers|herself)(?![/\w])")
 _INJURY_CONTEXT = _ci(
@@ -822,7 +827,8 @@ def _header_facts(text: str, fmt: LetterFormat) -> dict[str, date | None]:
 
 def _case_number(text: str) -> str | None:
     m = _CASE_NUMBER.search(_header_region(text))
-    if m is None and re.search(r"[Cc][Aa][Ss][Ee] +[NnCc#]", text):
+    low = _lowered(text)
+    if m is None and ("case n" in low or "case #" in low):
         m = _CASE_NUMBER.search(text)
     return m.group("v") if m else None
 
@@ -846,18 +852,27 @@ def _case_summary(text: str) -> str:
 
 
 def _age(summary: str) -> int | None:
-    for m in _AGE.finditer(summary):
-        value = int(m.group("v") or m.group("w"))
-        if 14 <= value <= 110:
-            return value
+    low = _lowered(summary)
+    anchors = sorted(a for a in (low.find(word) for word in _AGE_ANCHORS) if a >= 0)
+    for anchor in anchors:
+        for m in _AGE.finditer(low, max(0, anchor - 12), anchor + 20):
+            value = int(m.group("v") or m.group("w"))
+            if 14 <= value <= 110:
+                return value
+    if anchors:  # a later mention, after one that was not an age ("3 years ago")
+        for m in _AGE.finditer(low, anchors[0] + 1):
+            value = int(m.group("v") or m.group("w"))
+            if 14 <= value <= 110:
+                return value
     return None
 
 
 def _sex(summary: str) -> str | None:
-    m = _SEX_WORD.search(summary)
-    if m:
-        word = m.group("v").lower()
-        return "female" if word in ("female", "woman", "lady") else "male"
+    low = _lowered(summary)
+    if "male" in low or "man" in low or "lady" in low:
+        m = _SEX_WORD.search(low)
+        if m:
+            return _SEX_WORDS[m.group()]
     he, she = len(_HE.findall(summary)), len(_SHE.findall(summary))
     if he > she:
         return "male"
