@@ -247,6 +247,9 @@ _LOWERED_REASON_PATTERNS = [
 ]
 
 
+_INSUFFICIENT_DOCUMENTATION = dict(_LOWERED_REASON_PATTERNS)[ReasonCode.INSUFFICIENT_DOCUMENTATION]
+
+
 def _found_near_keywords(pattern: re.Pattern[str], text: str, keywords: tuple[str, ...]) -> bool:
     for keyword in keywords:
         at = text.find(keyword)
@@ -320,15 +323,21 @@ def reason_codes(rationale: str | None, *, overturned: bool) -> list[ReasonCode]
     if not rationale:
         return []
     lowered = rationale.lower()
-    codes = [
-        code
-        for code, pattern in _LOWERED_REASON_PATTERNS
-        if _found_near_keywords(pattern, lowered, _REASON_KEYWORDS[code])
-    ]
-    if ReasonCode.INSUFFICIENT_DOCUMENTATION in codes and len(codes) > 1:
-        codes.remove(ReasonCode.INSUFFICIENT_DOCUMENTATION)
+    codes: list[ReasonCode] = []
+    for code, pattern in _LOWERED_REASON_PATTERNS:
+        if code is ReasonCode.INSUFFICIENT_DOCUMENTATION:
+            continue  # the least specific reason: only when fewer than three others
+        if _found_near_keywords(pattern, lowered, _REASON_KEYWORDS[code]):
+            codes.append(code)
+            if len(codes) == 3:
+                return codes
+    if _found_near_keywords(
+        _INSUFFICIENT_DOCUMENTATION,
+        lowered,
+        _REASON_KEYWORDS[ReasonCode.INSUFFICIENT_DOCUMENTATION],
+    ):
         codes.append(ReasonCode.INSUFFICIENT_DOCUMENTATION)
-    return codes[:3] or [ReasonCode.OTHER]
+    return codes or [ReasonCode.OTHER]
 
 
 def enrich_item(item: DisputedItem) -> DisputedItem:

@@ -274,8 +274,9 @@ _AGE = re.compile(r"(?<!\d)(?P<v>\d{1,3})\s*-?\s*(?:years?|yrs?|y/o)\s*-?\s*old\
 _SEX_WORDS = {"male": "male", "female": "female", "man": "male", "woman": "female",
               "gentleman": "male", "lady": "female"}
 _SEX_WORD = re.compile(r"\b(?:fe)?male\b|\b(?:wo|gentle)?man\b|\blady\b")
-_HE = _ci(r"(?<![/\w])(?:he|him|his|himself)(?![/\w])")
-_SHE = _ci(r"(?<![/\w])(?:she|her|hers|herself)(?![/\w])")
+_HE = re.compile(r"\bh(?:e|im|is|imself)\b")
+_SHE = re.compile(r"\b(?:she|hers?|herself)\b")
+_BOTH_PRONOUNS = ("he/she", "his/her", "him/her", "she/he", "her/his", "her/him")
 _INJURY_CONTEXT = _ci(
     r"\b(?:injur\w*|date\s+of\s+(?:industrial\s+)?injury|DOI|occupational\s+claim|claim\s+from"
     r"|industrial\s+(?:injury|accident)|work[- ]related|accident|fell|fall)\b[^.\n]{0,60}?(?P<v>"
@@ -594,7 +595,10 @@ def _fill_body(text: str, draft: _ItemDraft, body_end: int) -> None:
             f"item {draft.service.value!r}: no 'Decision rationale:' section found"
         )
     if not draft.modified_by_ur and draft.rationale:
-        draft.modified_by_ur = bool(_UR_MODIFIED_IN_RATIONALE.search(draft.rationale.value))
+        low = draft.rationale.value.lower()
+        draft.modified_by_ur = ("modif" in low or "partially" in low) and bool(
+            _UR_MODIFIED_IN_RATIONALE.search(draft.rationale.value)
+        )
 
 
 # --- Medical professional review layout -----------------------------------------------------
@@ -873,7 +877,11 @@ def _sex(summary: str) -> str | None:
         m = _SEX_WORD.search(low)
         if m:
             return _SEX_WORDS[m.group()]
-    he, she = len(_HE.findall(summary)), len(_SHE.findall(summary))
+    # "he/she" and "his/her" are the letter's boilerplate, not the worker.
+    he, she = len(_HE.findall(low)), len(_SHE.findall(low))
+    for both in _BOTH_PRONOUNS:
+        n = low.count(both)
+        he, she = he - n, she - n
     if he > she:
         return "male"
     if she > he:
