@@ -87,7 +87,7 @@ def normalize(raw: str) -> NormalizedText:
         text = _INVISIBLE.sub("", text)
 
     if " \n" in text or "\t\n" in text:
-        text = "\n".join(line.rstrip(" \t") for line in text.split("\n"))
+        text = "\n".join([line.rstrip(" \t") for line in text.split("\n")])
     lines = text.split("\n")
     footers = 0
     if _MAYBE_FOOTER.search(text.lower()):
