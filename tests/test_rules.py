@@ -171,3 +171,10 @@ def test_guideline_citations_are_taken_apart() -> None:
     assert second.citations[0].families == ["MTUS"]
     det = imr_llm.parse(DATA / "seeds" / "000_d369924a656f10dc.txt")
     assert det.items[0].citations[0].chapters == ["11"]
+
+
+def test_a_dose_abbreviation_in_a_title_does_not_cut_it() -> None:
+    raw = (DATA / "seeds" / "003_9e462060fe828150.txt").read_text(encoding="utf-8")
+    raw = raw.replace("Acupuncture 6 sessions: Upheld", "Tramadol 50 mg. #60 for pain: Upheld")
+    det = imr_llm.parse(raw)
+    assert det.items[0].service == "Tramadol 50 mg. #60 for pain"

@@ -167,8 +167,10 @@ _DECISION_RATIONALE = _ci(r"decision\s+rationale\s*:")
 _SET_FORTH_BELOW = _ci(r"set\s+forth\s+below\s*:")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _SENTENCE_END = re.compile(r"(?P<word>[\w%)\]'\"]*)[.!?][\"')\]]*[ \t\n]+(?=[\"(]?[A-Z0-9#])")
+# Words a period follows without ending a sentence; titles are full of dose units.
 _ABBREVIATIONS = frozenset(
-    "dr mr mrs ms no nos vs st qty approx etc e.g i.e fig ref sec dept inc jr sr co u.s".split()
+    "dr mr mrs ms no nos vs st qty approx etc e.g i.e fig ref sec dept inc jr sr co u.s "
+    "mg mcg ml cc gm oz lb lbs tab tabs cap caps hr hrs wk wks mo mos yr yrs dos sig ea pt".split()
 )
 _CONCLUSION_AT_LINE_END = _ci(
     r"\b(?:non-?certified|certified|necessary|established|demonstrated|supported|warranted"
@@ -177,6 +179,7 @@ _CONCLUSION_AT_LINE_END = _ci(
 )
 # The same, found from the end: a greedy prefix makes the engine try the last position first.
 _LAST_SENTENCE_END = re.compile(r"(?s).*" + _SENTENCE_END.pattern)
+_WORD_BEFORE = re.compile(r"[\w%)\]'\"]*$")
 _LAST_CONCLUSION = re.compile(r"(?s).*(?P<word>" + _CONCLUSION_AT_LINE_END.pattern.pattern + ")")
 _CONCLUSION_VERB = _ci(r"\b(?:is|are|was|were|be|been|not)\b")
 _ORIGINAL_REQUEST_TAIL = _ci(r"original\s+request\s*,\s*")
@@ -269,10 +272,18 @@ _PRIORITY = _ci(r"Priority\s*:\s*(?P<v>[A-Za-z]+)")
 
 # Ages and sexes are looked for near their anchor words only (see _age, _sex): fast.
 _AGE_ANCHORS = ("year", "yr", "y/o", "yo")
-_AGE = re.compile(r"(?<!\d)(?P<v>\d{1,3})\s*-?\s*(?:years?|yrs?|y/o)\s*-?\s*old\b"
-                  r"|(?<!\d)(?P<w>\d{1,3})\s*y/?o\b")
-_SEX_WORDS = {"male": "male", "female": "female", "man": "male", "woman": "female",
-              "gentleman": "male", "lady": "female"}
+_AGE = re.compile(
+    r"(?<!\d)(?P<v>\d{1,3})\s*-?\s*(?:years?|yrs?|y/o)\s*-?\s*old\b"
+    r"|(?<!\d)(?P<w>\d{1,3})\s*y/?o\b"
+)
+_SEX_WORDS = {
+    "male": "male",
+    "female": "female",
+    "man": "male",
+    "woman": "female",
+    "gentleman": "male",
+    "lady": "female",
+}
 _SEX_WORD = re.compile(r"\b(?:fe)?male\b|\b(?:wo|gentle)?man\b|\blady\b")
 _HE = re.compile(r"\bh(?:e|im|is|imself)\b")
 _SHE = re.compile(r"\b(?:she|hers?|herself)\b")
@@ -327,9 +338,7 @@ _NON_MTUS_CITATION = re.compile(
     r"non-mtus\s+citation\s*:?\s*(?P<v>.*?)(?=decision\s+based\s+on|$)", _S
 )
 _CHAPTER = re.compile(r"\bchapter\s+(?P<v>\d+)")
-_SECTIONS = re.compile(
-    r"section\(?s?\)?\s*:\s*(?P<v>.+?)(?=\.\s|\.$|\s+decision\s+based|$)", _S
-)
+_SECTIONS = re.compile(r"section\(?s?\)?\s*:\s*(?P<v>.+?)(?=\.\s|\.$|\s+decision\s+based|$)", _S)
 _PAGES = re.compile(r"pages?\(?s?\)?\s*:\s*(?P<v>\d[\d\s,\-]*)")
 
 
@@ -549,10 +558,14 @@ def _boundary_after(text: str, lower: int, upper: int) -> int:
         best = paragraph + 2
     stop = upper
     while (m := _LAST_SENTENCE_END.match(text, best, stop)) is not None:
-        if m.group("word").lower().rstrip(".") not in _ABBREVIATIONS:
+        # The greedy prefix may have taken the word itself: read it back from the period.
+        period = m.end("word")
+        word = _WORD_BEFORE.search(text, max(0, period - 40), period)
+        token = word.group().lower().rstrip(".") if word else ""
+        if len(token) > 1 and token not in _ABBREVIATIONS:  # "J. Smith" is an initial
             best = m.end()
             break
-        stop = m.start("word")
+        stop = word.start() if word else period
     stop = upper
     low = _lowered(text)
     while (c := _LAST_CONCLUSION.match(low, best, stop)) is not None:
