@@ -65,3 +65,38 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
     """Cassettes live at the top level: ``cassettes/<test module>/<test>.yaml``."""
     return str(Path(__file__).parent.parent / "cassettes" / request.module.__name__.split(".")[-1])
+
+
+def _loopback_works() -> bool:
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as server:
+            server.bind(("127.0.0.1", 0))
+            server.listen(1)
+            with socket.create_connection(server.getsockname(), timeout=2):
+                return True
+    except OSError:
+        return False
+
+
+def _bring_loopback_up() -> None:
+    """Inside ``unshare -rn`` the new network namespace has only ``lo``, and it is down.
+
+    The stand-in servers need loopback (and nothing else), so as root of that namespace we
+    raise it, the same as ``ip link set lo up``. Outside such a namespace this never runs.
+    """
+    import fcntl
+    import struct
+
+    siocgifflags, siocsifflags, iff_up = 0x8913, 0x8914, 0x1
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        request = struct.pack("16sh", b"lo", 0)
+        flags = struct.unpack("16sh", fcntl.ioctl(s, siocgifflags, request))[1]
+        fcntl.ioctl(s, siocsifflags, struct.pack("16sh", b"lo", flags | iff_up))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not _loopback_works():
+        try:
+            _bring_loopback_up()
+        except OSError:
+            pass  # tests that need a stand-in server will say so when they fail
