@@ -13,10 +13,10 @@ from collections.abc import Callable, Coroutine, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from imr_llm.errors import EmptyInputError, ImrError, InputTooLargeError
+from imr_llm.errors import EmptyInputError, ImrError
 from imr_llm.explain import explain
 from imr_llm.normalize import normalize
-from imr_llm.reading import MAX_INPUT_BYTES, RawLetter, read
+from imr_llm.reading import RawLetter, check_size, read
 from imr_llm.rules import parse_normalized
 from imr_llm.schema import Determination
 
@@ -52,13 +52,7 @@ def load(letter: LetterInput, *, source: str | None = None) -> RawLetter:
     if "\n" not in letter and len(letter) < 4096 and letter.strip() and _is_file(letter):
         return read(letter)
     data = letter.encode("utf-8", "surrogatepass")
-    if len(data) > MAX_INPUT_BYTES:
-        raise InputTooLargeError(
-            f"the text is {len(data):,} bytes; the limit is {MAX_INPUT_BYTES:,} bytes",
-            size=len(data),
-            limit=MAX_INPUT_BYTES,
-            source=source,
-        )
+    check_size(len(data), source=source)
     if not letter.strip():
         raise EmptyInputError("the text is empty or only whitespace", source=source)
     return RawLetter(text=letter, sha256=hashlib.sha256(data).hexdigest(), source=source)

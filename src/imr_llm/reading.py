@@ -23,7 +23,7 @@ from imr_llm.errors import (
     PdfError,
 )
 
-__all__ = ["MAX_INPUT_BYTES", "RawLetter", "read", "read_bytes"]
+__all__ = ["MAX_INPUT_BYTES", "RawLetter", "check_size", "read", "read_bytes"]
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 """Inputs larger than this (20 MiB) are refused: real letters are a few hundred KiB at most."""
@@ -52,29 +52,27 @@ def read(path: str | os.PathLike[str]) -> RawLetter:
     if not p.is_file():
         raise InputNotFoundError("no such file", source=source)
     try:
-        size = p.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise InputTooLargeError(
-                f"the file is {size:,} bytes; the limit is {MAX_INPUT_BYTES:,} bytes",
-                size=size,
-                limit=MAX_INPUT_BYTES,
-                source=source,
-            )
+        check_size(p.stat().st_size, source=source)
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}", source=source) from exc
     return read_bytes(data, source=source)
 
 
-def read_bytes(data: bytes, *, source: str | None = None) -> RawLetter:
-    """Decode a letter held in memory (the bytes of a ``.txt`` or ``.pdf`` file)."""
-    if len(data) > MAX_INPUT_BYTES:
+def check_size(size: int, *, source: str | None = None) -> None:
+    """Refuse an input over :data:`MAX_INPUT_BYTES`, whatever form it came in."""
+    if size > MAX_INPUT_BYTES:
         raise InputTooLargeError(
-            f"the input is {len(data):,} bytes; the limit is {MAX_INPUT_BYTES:,} bytes",
-            size=len(data),
+            f"the input is {size:,} bytes; the limit is {MAX_INPUT_BYTES:,} bytes",
+            size=size,
             limit=MAX_INPUT_BYTES,
             source=source,
         )
+
+
+def read_bytes(data: bytes, *, source: str | None = None) -> RawLetter:
+    """Decode a letter held in memory (the bytes of a ``.txt`` or ``.pdf`` file)."""
+    check_size(len(data), source=source)
     digest = hashlib.sha256(data).hexdigest()
     if data.lstrip()[:5] == b"%PDF-":
         text = _pdf_text(data, source)
