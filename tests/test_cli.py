@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -149,3 +150,38 @@ def test_letter_command_writes_each_format(
         )
         assert out.stat().st_size > 500
     assert main(["letter", str(SEEDS[4]), "--format", "docx"]) == 2
+
+
+@pytest.mark.parametrize("behaviour", ["error500", "hang"])
+def test_summarize_survives_a_failing_server_with_exit_0(
+    behaviour: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The acceptance run: IMR_LLM_TIMEOUT=3, five samples, a server that fails or hangs."""
+    import time
+
+    from imr_llm.testing import StandInServer
+
+    with StandInServer(behaviour, hang_seconds=10) as server:
+        env = {
+            **os.environ,
+            "OPENAI_BASE_URL": server.base_url,
+            "IMR_LLM_TIMEOUT": "3",
+            "IMR_LLM_CACHE_DIR": str(tmp_path / "cache"),
+        }
+        started = time.monotonic()
+        result = subprocess.run(
+            [sys.executable, "-m", "imr_llm.cli", "summarize", *map(str, SEEDS)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        elapsed = time.monotonic() - started
+    assert result.returncode == 0
+    assert "Traceback" not in result.stderr
+    assert elapsed < 60
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [len(r["items"]) for r in rows] == [1, 2, 2, 2, 2]
+    assert all(
+        r["method"] == "rules" and r["warnings"][-1].startswith("LLM fallback") for r in rows
+    )
