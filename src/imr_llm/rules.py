@@ -284,7 +284,6 @@ _SEX_WORDS = {
     "gentleman": "male",
     "lady": "female",
 }
-_SEX_WORD = re.compile(r"\b(?:fe)?male\b|\b(?:wo|gentle)?man\b|\blady\b")
 _HE = re.compile(r"\bh(?:e|im|is|imself)\b")
 _SHE = re.compile(r"\b(?:she|hers?|herself)\b")
 _BOTH_PRONOUNS = ("he/she", "his/her", "him/her", "she/he", "her/his", "her/him")
@@ -886,10 +885,9 @@ def _age(summary: str) -> int | None:
 
 def _sex(summary: str) -> str | None:
     low = _lowered(summary)
-    if "male" in low or "man" in low or "lady" in low:
-        m = _SEX_WORD.search(low)
-        if m:
-            return _SEX_WORDS[m.group()]
+    first = _first_word(low, _SEX_WORDS)
+    if first is not None:
+        return _SEX_WORDS[first]
     # "he/she" and "his/her" are the letter's boilerplate, not the worker.
     he, she = len(_HE.findall(low)), len(_SHE.findall(low))
     for both in _BOTH_PRONOUNS:
@@ -900,6 +898,21 @@ def _sex(summary: str) -> str | None:
     if she > he:
         return "female"
     return None
+
+
+def _first_word(low: str, words: Iterable[str]) -> str | None:
+    """The word of ``words`` that occurs first in ``low`` as a whole word (str.find is fast)."""
+    best: tuple[int, str] | None = None
+    for word in words:
+        at = low.find(word)
+        while at >= 0 and (best is None or at < best[0]):
+            before = low[at - 1 : at] if at else " "
+            after = low[at + len(word) : at + len(word) + 1] or " "
+            if not before.isalnum() and not after.isalnum():
+                best = (at, word)
+                break
+            at = low.find(word, at + 1)
+    return best[1] if best else None
 
 
 def _injury_date(summary: str) -> date | None:
