@@ -178,3 +178,16 @@ def test_a_dose_abbreviation_in_a_title_does_not_cut_it() -> None:
     raw = raw.replace("Acupuncture 6 sessions: Upheld", "Tramadol 50 mg. #60 for pain: Upheld")
     det = imr_llm.parse(raw)
     assert det.items[0].service == "Tramadol 50 mg. #60 for pain"
+
+
+def test_numbered_titles_and_a_blank_line_before_the_outcome() -> None:
+    raw = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
+    raw = raw.replace(
+        "X-ray of the lumbar spine:  Upheld", "2. X-ray of the lumbar spine:\n\n\nUpheld"
+    )
+    raw = raw.replace("Acupuncture two times", "1) Acupuncture two times")
+    det = imr_llm.parse(imr_llm.parse(raw).text)
+    assert [i.service for i in det.items] == [
+        "Acupuncture two times a week for three weeks for the lower back",
+        "X-ray of the lumbar spine",
+    ]

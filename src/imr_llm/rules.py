@@ -155,7 +155,9 @@ _IMR_SIGNALS = _ci(
 )
 
 # --- Items titled "<service>: Upheld" ------------------------------------------------------
-_OUTCOME_MARKER = _ci(r":[ \t]*(?:\n[ \t]*)?(?P<outcome>upheld|overturned)\b\.?")
+# Sample 003 puts the outcome on the line after the colon; PDF text may add a blank line.
+_OUTCOME_MARKER = _ci(r":[ \t]*(?:\n[ \t]*){0,2}(?P<outcome>upheld|overturned)\b\.?")
+_LIST_MARK = re.compile(r"(?:\d{1,2}[.)]|[-*])[ \t]+")
 _ITEM_LABEL = (
     r"(?:claims\s+administrator\s+guideline|maximus\s+guideline|decision\s+rationale"
     r"|medical\s+treatment\s+guidelines?|guidelines?(?:\s+used)?|rationale)\s*:"
@@ -518,6 +520,9 @@ def _titled_item(text: str, lower: int, marker: _LoweredMatch) -> _ItemDraft | N
             service_end = trailing_is.start()
         block_start = _modified_block_start(text, lower, block_start)
     service_start = _skip_space(text, service_start, service_end)
+    mark = _LIST_MARK.match(text, service_start, service_end)
+    if mark:  # "1. MRI of the lumbar spine: Upheld" is numbered, not named "1."
+        service_start = mark.end()
     if service_start >= service_end:
         return None
     draft = _ItemDraft(
