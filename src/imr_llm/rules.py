@@ -273,7 +273,7 @@ _CASE_NUMBER = _ci(
 _PRIORITY = _ci(r"Priority\s*:\s*(?P<v>[A-Za-z]+)")
 
 # Ages and sexes are looked for near their anchor words only (see _age, _sex): fast.
-_AGE_ANCHORS = ("year", "yr", "y/o", "yo")
+_AGE_ANCHOR = re.compile(r"year|yr|y/?o\b")
 _AGE = re.compile(
     r"(?<!\d)(?P<v>\d{1,3})\s*-?\s*(?:years?|yrs?|y/o)\s*-?\s*old\b"
     r"|(?<!\d)(?P<w>\d{1,3})\s*y/?o\b"
@@ -286,8 +286,9 @@ _SEX_WORDS = {
     "gentleman": "male",
     "lady": "female",
 }
-_HE = re.compile(r"\bh(?:e|im|is|imself)\b")
-_SHE = re.compile(r"\b(?:she|hers?|herself)\b")
+# Counted in " " + the lowered summary with newlines as spaces: a literal start is fast.
+_HE = re.compile(r"[ (\"]h(?:e|im|is|imself)\b")
+_SHE = re.compile(r"[ (\"](?:she|hers?|herself)\b")
 _BOTH_PRONOUNS = ("he/she", "his/her", "him/her", "she/he", "her/his", "her/him")
 _INJURY_CONTEXT = _ci(
     r"\b(?:injur\w*|date\s+of\s+(?:industrial\s+)?injury|DOI|occupational\s+claim|claim\s+from"
@@ -874,14 +875,8 @@ def _case_summary(text: str) -> str:
 
 def _age(summary: str) -> int | None:
     low = _lowered(summary)
-    anchors = sorted(a for a in (low.find(word) for word in _AGE_ANCHORS) if a >= 0)
-    for anchor in anchors:
-        for m in _AGE.finditer(low, max(0, anchor - 12), anchor + 20):
-            value = int(m.group("v") or m.group("w"))
-            if 14 <= value <= 110:
-                return value
-    if anchors:  # a later mention, after one that was not an age ("3 years ago")
-        for m in _AGE.finditer(low, anchors[0] + 1):
+    for anchor in _AGE_ANCHOR.finditer(low):
+        for m in _AGE.finditer(low, max(0, anchor.start() - 12), anchor.end() + 12):
             value = int(m.group("v") or m.group("w"))
             if 14 <= value <= 110:
                 return value
@@ -894,7 +889,8 @@ def _sex(summary: str) -> str | None:
     if first is not None:
         return _SEX_WORDS[first]
     # "he/she" and "his/her" are the letter's boilerplate, not the worker.
-    he, she = len(_HE.findall(low)), len(_SHE.findall(low))
+    spaced = " " + low.replace("\n", " ")
+    he, she = len(_HE.findall(spaced)), len(_SHE.findall(spaced))
     for both in _BOTH_PRONOUNS:
         n = low.count(both)
         he, she = he - n, she - n
