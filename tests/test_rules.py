@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -191,3 +193,30 @@ def test_numbered_titles_and_a_blank_line_before_the_outcome() -> None:
         "Acupuncture two times a week for three weeks for the lower back",
         "X-ray of the lumbar spine",
     ]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) missing")
+@pytest.mark.parametrize("layout", [False, True], ids=["pdftotext", "pdftotext-layout"])
+def test_real_letters_read_by_another_pdf_extractor(tmp_path: Path, layout: bool) -> None:
+    """poppler spaces, breaks and orders text differently from pypdf: same items expected."""
+    mismatches = []
+    for case, label in LABELS.items():
+        out = tmp_path / f"{case}.txt"
+        args = ["pdftotext", *(["-layout"] if layout else []), str(LETTERS / "pdf" / f"{case}.pdf")]
+        subprocess.run([*args, str(out)], check=True)
+        det = imr_llm.parse(out)
+        got = [(fold(i.service), i.outcome.value) for i in det.items]
+        want = [(fold(s), o) for s, o in zip(label["services"], label["outcomes"], strict=True)]
+        if got != want:
+            mismatches.append(case)
+    assert mismatches == []
+
+
+def test_a_section_heading_that_opens_a_page_is_not_taken_for_a_running_header() -> None:
+    raw = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
+    raw = raw.replace(
+        "IMR ISSUES, DECISIONS AND RATIONALES", "\fIMR ISSUES, DECISIONS AND RATIONALES"
+    )
+    det = imr_llm.parse(raw)
+    assert "IMR ISSUES, DECISIONS AND RATIONALES" in det.text
+    assert det.items[0].service == "Acupuncture two times a week for three weeks for the lower back"

@@ -162,8 +162,11 @@ def _drop_running_headers(text: str) -> tuple[str, list[str]]:
 
 
 def _looks_like_letterhead(line: str) -> bool:
+    # All capitals is how section headings look ("IMR ISSUES, DECISIONS AND RATIONALES"):
+    # a line seen once is only letterhead when it is not one.
     return (
-        len(line) <= 70
+        not line.isupper()
+        and len(line) <= 70
         and (line[:1].isupper() or line[:1].isdigit())
         and ". " not in line
         and not line.endswith((".", ":", ","))

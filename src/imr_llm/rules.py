@@ -391,7 +391,9 @@ def parse_normalized(
         drafts = _professional_review_items(text, notes)
     else:
         start, end = _decisions_region(text, fmt)
-        if fmt is not LetterFormat.UNKNOWN and start == 0:
+        if fmt is not LetterFormat.UNKNOWN and not (
+            _H_ISSUES.search(text) or _H_MAXIMUS_DECISIONS.search(text)
+        ):
             notes.append("the decisions section heading was not found; searched the whole letter")
         drafts = _titled_items(text, start, end, notes)
 
@@ -447,7 +449,8 @@ def _detect_format(text: str) -> LetterFormat:
 def _decisions_region(text: str, fmt: LetterFormat) -> tuple[int, int]:
     heading = _H_ISSUES.search(text) or _H_MAXIMUS_DECISIONS.search(text)
     start = heading.end() if heading else 0
-    intro = _SET_FORTH_BELOW.search(text, start, min(len(text), start + 400))
+    # The section's opening sentence ends "... set forth below:"; items follow it.
+    intro = _SET_FORTH_BELOW.search(text, start, start + 400 if heading else len(text))
     if intro:
         start = intro.end()
     return start, len(text)
