@@ -153,11 +153,16 @@ def test_a_letter_the_rules_cannot_read_is_extracted_by_the_model_and_grounded(
         "The reviewer considered the request for Knee brace purchase and decided it.\n"
     )
     assert imr_llm.parse(letter).items == []
-    with StandInServer("cooperative") as server:
+    with StandInServer("cooperative", extracted=[("knee brace  purchase", "upheld")]) as server:
         det = imr_llm.summarize(letter, settings=settings_for(server, tmp_path))
-    # The stand-in returns no items for an empty list, which fails validation: rules fallback.
-    assert det.method == "rules"
-    assert det.items == []
+    assert det.method == "llm"
+    (item,) = det.items
+    assert item.service == "Knee brace purchase"  # the letter's words, not the model's
+    start, end = item.spans["service"]
+    assert det.text[start:end] == "Knee brace purchase"
+    with StandInServer("cooperative", extracted=[("a brand new car", "overturned")]) as server:
+        invented = imr_llm.summarize(letter, settings=settings_for(server, tmp_path, cache=False))
+    assert invented.method == "rules" and invented.items == []
 
 
 def test_the_offline_flag_skips_the_llm(tmp_path: Path) -> None:

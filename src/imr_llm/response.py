@@ -68,6 +68,25 @@ class ItemEnrichment(BaseModel):
     )
     next_steps: str = Field(description="What the worker can do next, one or two sentences.")
 
+    @field_validator("outcome", "category", mode="before")
+    @classmethod
+    def _lower_case_words(cls, value: Any) -> Any:
+        # "Upheld" or "Physical Therapy" mean the same as the enum's lower-case words.
+        return value.strip().lower().replace("_", " ") if isinstance(value, str) else value
+
+    @field_validator("reason_codes", mode="before")
+    @classmethod
+    def _known_reason_codes(cls, value: Any) -> Any:
+        if not isinstance(value, list):
+            return value
+        known = {code.value for code in ReasonCode}
+        cleaned = []
+        for code in value:
+            if isinstance(code, str):
+                code = code.strip().lower().replace(" ", "_").replace("-", "_")
+                cleaned.append(code if code in known else ReasonCode.OTHER.value)
+        return list(dict.fromkeys(cleaned))
+
     @field_validator("explanation")
     @classmethod
     def _explanation_is_plain_and_grounded(cls, value: str, info: ValidationInfo) -> str:

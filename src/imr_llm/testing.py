@@ -33,10 +33,20 @@ __all__ = ["StandInServer", "cooperative_answer"]
 _ITEM_LINE = re.compile(r'^(\d+)\. service: "(.*)" \| outcome: (upheld|overturned)$', re.MULTILINE)
 
 
-def cooperative_answer(user_message: str) -> dict[str, Any]:
-    """A plain, valid answer for the items listed in a request's user message."""
+def cooperative_answer(
+    user_message: str, extracted: list[tuple[str, str]] | None = None
+) -> dict[str, Any]:
+    """A plain, valid answer for the items listed in a request's user message.
+
+    When the request lists no items (the rules found none), ``extracted`` plays the
+    model finding them: (service, outcome) pairs quoted from the letter.
+    """
+    listed = _ITEM_LINE.findall(user_message)
+    quoting = not listed and bool(extracted)
+    if quoting and extracted:
+        listed = [(str(i), service, outcome) for i, (service, outcome) in enumerate(extracted, 1)]
     items = []
-    for index, _service, outcome in _ITEM_LINE.findall(user_message):
+    for index, service, outcome in listed:
         approved = outcome == "overturned"
         items.append(
             {
@@ -61,6 +71,7 @@ def cooperative_answer(user_message: str) -> dict[str, Any]:
                 "next_steps": "Ask your doctor what to do next."
                 if approved
                 else "You can appeal, or your doctor can ask again if things change.",
+                **({"service": service} if quoting else {}),
             }
         )
     return {"items": items, "summary": "The reviewer decided each request in your letter."}
@@ -116,7 +127,9 @@ class _Handler(BaseHTTPRequestHandler):
         if not isinstance(user, str):
             user = json.dumps(user)
         answer = (
-            _adversarial_answer(user) if behaviour == "adversarial" else cooperative_answer(user)
+            _adversarial_answer(user)
+            if behaviour == "adversarial"
+            else cooperative_answer(user, server.extracted)
         )
         self._json(200, _completion(body, answer))
 
@@ -170,8 +183,15 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 256
 
-    def __init__(self, behaviour: str, latency: float, hang_seconds: float) -> None:
+    def __init__(
+        self,
+        behaviour: str,
+        latency: float,
+        hang_seconds: float,
+        extracted: list[tuple[str, str]] | None = None,
+    ) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
+        self.extracted = extracted
         self.behaviour = behaviour
         self.latency = latency
         self.hang_seconds = hang_seconds
@@ -183,9 +203,14 @@ class StandInServer:
     """Runs a :class:`_Server` on a background thread; use as a context manager."""
 
     def __init__(
-        self, behaviour: str = "cooperative", *, latency: float = 0.0, hang_seconds: float = 30.0
+        self,
+        behaviour: str = "cooperative",
+        *,
+        latency: float = 0.0,
+        hang_seconds: float = 30.0,
+        extracted: list[tuple[str, str]] | None = None,
     ) -> None:
-        self._server = _Server(behaviour, latency, hang_seconds)
+        self._server = _Server(behaviour, latency, hang_seconds, extracted)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
