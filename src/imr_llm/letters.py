@@ -17,7 +17,7 @@ from typing import Any, Literal, overload
 
 from imr_llm.errors import ConfigError, ImrError
 from imr_llm.explain import Language, explain, legal_facts, reason_sentence
-from imr_llm.schema import Determination, DisputedItem
+from imr_llm.schema import Determination, DisputedItem, ReasonCode
 
 __all__ = ["LetterFormatName", "render_letter"]
 
@@ -109,16 +109,8 @@ def _why(item: DisputedItem, determination: Determination, language: Language) -
     if determination.method == "llm" and language == "en" and item.explanation:
         # The LLM's explanation opens with the decision, which the letter already shows.
         return item.reason or item.explanation
-    reasons = [reason_sentence(code, language) for code in item.reasons[:2]]
-    return " ".join(reasons) or reason_sentence(
-        item.reasons[0] if item.reasons else _other(), language
-    )
-
-
-def _other() -> Any:
-    from imr_llm.schema import ReasonCode
-
-    return ReasonCode.OTHER
+    codes = item.reasons[:2] or [ReasonCode.OTHER]
+    return " ".join(reason_sentence(code, language) for code in codes)
 
 
 def _context(determination: Determination, language: Language) -> dict[str, Any]:
