@@ -177,3 +177,20 @@ async def test_summarize_async_works_inside_a_running_loop(tmp_path: Path) -> No
         det = await imr_llm.summarize_async(SEEDS[0], settings=settings_for(server, tmp_path))
         sync_inside_loop = imr_llm.summarize(SEEDS[1], settings=settings_for(server, tmp_path))
     assert det.method == "llm" and sync_inside_loop.method == "llm"
+
+
+def test_the_letter_is_sent_verbatim_never_rendered_as_a_template(tmp_path: Path) -> None:
+    raw = (
+        SEEDS[0]
+        .read_text(encoding="utf-8")
+        .replace(
+            "CLINICAL CASE SUMMARY",
+            "CLINICAL CASE SUMMARY\n{{ letter }} {% for x in expected %}{{ x }}{% endfor %} {{ 7*7 }}",
+        )
+    )
+    with StandInServer("cooperative") as server:
+        det = imr_llm.summarize(raw, settings=settings_for(server, tmp_path))
+        sent = server.bodies[0]["messages"][-1]["content"]
+    assert det.method == "llm"
+    assert "{{ letter }} {% for x in expected %}{{ x }}{% endfor %} {{ 7*7 }}" in sent
+    assert "49" not in sent

@@ -50,9 +50,9 @@ def prepare(
 async def _captured_body(det: Determination, settings: Settings) -> dict[str, Any]:
     import httpx2
 
-    from imr_llm.llm import LLMClient
+    from imr_llm.llm import LLMClient, make_client
     from imr_llm.prompting import build_messages
-    from imr_llm.response import LetterEnrichment, validation_context
+    from imr_llm.response import LetterEnrichment
 
     captured: dict[str, Any] = {}
 
@@ -62,14 +62,9 @@ async def _captured_body(det: Determination, settings: Settings) -> dict[str, An
         return httpx2.Response(400, json={"error": {"message": "captured for the batch file"}})
 
     http = httpx2.AsyncClient(transport=httpx2.MockTransport(capture))
-    from imr_llm.llm import make_client
-
     client = LLMClient(settings.replace(max_attempts=1), make_client(settings, http_client=http))
-    context = validation_context(
-        det.text, [(i.index, i.service, i.outcome.value) for i in det.items]
-    )
     try:
-        await client.structured(build_messages(det), LetterEnrichment, context=context)
+        await client.structured(build_messages(det), LetterEnrichment)
     except ImrError:
         pass
     finally:

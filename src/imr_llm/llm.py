@@ -111,10 +111,13 @@ class LLMClient:
         self,
         messages: list[dict[str, str]],
         response_model: type[T],
-        *,
-        context: dict[str, Any],
     ) -> LLMResult:
-        """One validated answer, or an LLMError saying why there is none."""
+        """One validated answer, or an LLMError saying why there is none.
+
+        The response model's validators read their context from the caller's scope
+        (:func:`imr_llm.response.validating_against`), never from instructor's
+        ``context=``, which would render the letter as a Jinja template.
+        """
         settings = self.settings
         started = time.monotonic()
         counter = _Counter()
@@ -147,7 +150,6 @@ class LLMClient:
                             messages=messages,  # type: ignore[arg-type]
                             response_model=response_model,
                             max_retries=settings.max_reasks,
-                            context=context,
                             temperature=settings.temperature,
                             max_tokens=settings.max_output_tokens,
                             hooks=hooks,

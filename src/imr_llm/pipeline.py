@@ -155,7 +155,7 @@ class _Session:
         from imr_llm.errors import LLMError
         from imr_llm.merge import fallback, merge_answer
         from imr_llm.prompting import build_messages
-        from imr_llm.response import LetterEnrichment, validation_context
+        from imr_llm.response import LetterEnrichment, validating_against, validation_context
         from imr_llm.schema import Usage
 
         settings = self.settings
@@ -175,9 +175,8 @@ class _Session:
                 except (ValueError, LLMError, KeyError):
                     pass  # a stale or damaged entry: ask again
         try:
-            result = await self.llm.structured(
-                build_messages(determination), LetterEnrichment, context=context
-            )
+            with validating_against(context):
+                result = await self.llm.structured(build_messages(determination), LetterEnrichment)
             merged = merge_answer(
                 determination, result.value, model=settings.model, usage=result.usage
             )

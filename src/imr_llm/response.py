@@ -8,12 +8,20 @@ back to the model with the reason (instructor's re-ask), a bounded number of
 times; then the caller falls back to the rules result.
 
 Validators read the letter and the rules items from the validation context:
-``{"letter": str, "expected": [(index, service, outcome), ...]}``.
+``{"letter": str, "expected": [(index, service, outcome), ...]}``, passed to
+``model_validate(..., context=...)`` or, for instructor calls, set with
+:func:`validating_against`. Instructor is never given the context itself: it
+would render every message, the letter included, as a Jinja template.
 """
 
 from __future__ import annotations
 
+import copy
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -25,8 +33,26 @@ __all__ = [
     "EXPLANATION_MAX_GRADE",
     "ItemEnrichment",
     "LetterEnrichment",
+    "validating_against",
     "validation_context",
 ]
+
+_CONTEXT: ContextVar[dict[str, Any] | None] = ContextVar("imr_llm_validation", default=None)
+
+
+@contextmanager
+def validating_against(context: dict[str, Any]) -> Iterator[None]:
+    """Validate answers against this letter within the block (per asyncio task)."""
+    token = _CONTEXT.set(context)
+    try:
+        yield
+    finally:
+        _CONTEXT.reset(token)
+
+
+def _context(info: ValidationInfo) -> dict[str, Any]:
+    return info.context or _CONTEXT.get() or {}
+
 
 EXPLANATION_MIN_CHARS = 20
 EXPLANATION_MAX_CHARS = 900
@@ -98,7 +124,7 @@ class ItemEnrichment(BaseModel):
                 f"the explanation is too long ({len(text)} characters); keep it under "
                 f"{EXPLANATION_MAX_CHARS}"
             )
-        letter = (info.context or {}).get("letter")
+        letter = _context(info).get("letter")
         if letter:
             numbers = _letter_numbers(letter)
             stray = [n for n in _NUMBER.findall(text) if n not in numbers]
@@ -137,7 +163,7 @@ class LetterEnrichment(BaseModel):
 
     @model_validator(mode="after")
     def _matches_the_rules(self, info: ValidationInfo) -> LetterEnrichment:
-        context = info.context or {}
+        context = _context(info)
         expected: list[tuple[int, str, str]] = context.get("expected", [])
         letter: str = context.get("letter", "")
         if expected:
@@ -174,6 +200,23 @@ class LetterEnrichment(BaseModel):
         if not self.summary.strip():
             raise ValueError("the summary must not be empty")
         return self
+
+
+@cache
+def _json_schema(by_alias: bool, mode: str) -> dict[str, Any]:
+    return BaseModel.model_json_schema.__func__(  # type: ignore[attr-defined, no-any-return]
+        LetterEnrichment, by_alias=by_alias, mode=mode
+    )
+
+
+def _cached_schema(cls: type[BaseModel], by_alias: bool = True, *args: Any, **kwargs: Any) -> Any:
+    """instructor asks for the schema on every request; pydantic rebuilds it every time."""
+    if args or set(kwargs) - {"mode"}:
+        return BaseModel.model_json_schema.__func__(cls, by_alias, *args, **kwargs)  # type: ignore[attr-defined]
+    return copy.deepcopy(_json_schema(by_alias, kwargs.get("mode", "validation")))
+
+
+LetterEnrichment.model_json_schema = classmethod(_cached_schema)  # type: ignore[method-assign, assignment]
 
 
 def validation_context(letter: str, expected: list[tuple[int, str, str]]) -> dict[str, Any]:

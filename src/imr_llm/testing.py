@@ -103,6 +103,7 @@ class _Handler(BaseHTTPRequestHandler):
         with server.lock:
             server.requests += 1
             number = server.requests
+            server.bodies.append(body)
         behaviour = server.behaviour
         if server.latency:
             time.sleep(server.latency)
@@ -196,6 +197,7 @@ class _Server(ThreadingHTTPServer):
         self.latency = latency
         self.hang_seconds = hang_seconds
         self.requests = 0
+        self.bodies: list[dict[str, Any]] = []
         self.lock = threading.Lock()
 
 
@@ -221,6 +223,11 @@ class StandInServer:
     @property
     def requests(self) -> int:
         return self._server.requests
+
+    @property
+    def bodies(self) -> list[dict[str, Any]]:
+        """Every request body received, in order (for tests that check what was sent)."""
+        return self._server.bodies
 
     @property
     def behaviour(self) -> str:
