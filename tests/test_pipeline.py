@@ -179,18 +179,21 @@ async def test_summarize_async_works_inside_a_running_loop(tmp_path: Path) -> No
     assert det.method == "llm" and sync_inside_loop.method == "llm"
 
 
+PLANTED_TEMPLATE = "{{ letter }} {% for x in expected %}{{ x }}{% endfor %} {{ 7*7 }}"
+
+
 def test_the_letter_is_sent_verbatim_never_rendered_as_a_template(tmp_path: Path) -> None:
     raw = (
         SEEDS[0]
         .read_text(encoding="utf-8")
         .replace(
             "CLINICAL CASE SUMMARY",
-            "CLINICAL CASE SUMMARY\n{{ letter }} {% for x in expected %}{{ x }}{% endfor %} {{ 7*7 }}",
+            "CLINICAL CASE SUMMARY\n" + PLANTED_TEMPLATE,
         )
     )
     with StandInServer("cooperative") as server:
         det = imr_llm.summarize(raw, settings=settings_for(server, tmp_path))
         sent = server.bodies[0]["messages"][-1]["content"]
     assert det.method == "llm"
-    assert "{{ letter }} {% for x in expected %}{{ x }}{% endfor %} {{ 7*7 }}" in sent
+    assert PLANTED_TEMPLATE in sent
     assert "49" not in sent
