@@ -86,6 +86,13 @@ def test_json_schema_mode_on_a_modified_request(tmp_path: Path) -> None:
 
 
 @pytest.mark.vcr
+def test_json_mode_on_a_two_item_letter(tmp_path: Path) -> None:
+    name = "002_093df6f7020966b8.txt"
+    det = imr_llm.summarize(DATA / "seeds" / name, settings=_settings(tmp_path, mode="json"))
+    _assert_gold_items(det, name)
+
+
+@pytest.mark.vcr
 def test_summarize_many_in_order_with_one_bad_input(tmp_path: Path) -> None:
     names = ["001_4e69937d73cbfe0f.txt", "003_9e462060fe828150.txt"]
     missing = tmp_path / "missing.txt"

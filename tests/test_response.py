@@ -109,3 +109,8 @@ def test_without_rules_items_the_model_must_quote_services_from_the_letter() -> 
     bad = answer(item(1, "upheld", service="A new car"))
     with pytest.raises(ValidationError, match="word for word"):
         LetterEnrichment.model_validate(bad, context=context)
+
+
+def test_the_summary_uses_only_the_letters_numbers() -> None:
+    with pytest.raises(ValidationError, match="summary uses numbers"):
+        validate(answer(item(1, "upheld"), item(2, "overturned"), summary="Approved on 3/3/2099."))

@@ -89,7 +89,9 @@ def summarize(
     offline: Annotated[bool, typer.Option("--offline", help="Rules and templates only.")] = False,
     concurrency: Annotated[int, typer.Option(min=1, help="Letters in flight at once.")] = 8,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore the cache.")] = False,
-    mode: Annotated[str | None, typer.Option(help="instructor mode: tools or json_schema.")] = None,
+    mode: Annotated[
+        str | None, typer.Option(help="instructor mode: tools, json_schema or json.")
+    ] = None,
     out: Annotated[Path | None, typer.Option(help="Write JSON Lines here, not stdout.")] = None,
     letters: Annotated[
         Path | None, typer.Option(help="Also write one claimant letter (HTML) per input here.")

@@ -9,7 +9,7 @@ variable               meaning                                     default
 ``IMR_LLM_TIMEOUT``    seconds per HTTP request                    ``30``
 ``IMR_LLM_MAX_TIME``   seconds per letter, retries included        ``120``
 ``IMR_LLM_CACHE_DIR``  where the answer cache lives                the user cache directory
-``IMR_LLM_MODE``       instructor mode: ``tools`` or ``json_schema``  ``tools``
+``IMR_LLM_MODE``       instructor mode: tools, json_schema, json  ``tools``
 =====================  ==========================================  =======================
 
 With neither a key nor a base URL, :func:`imr_llm.summarize` uses the offline
@@ -42,7 +42,10 @@ PRICES_PER_MILLION: dict[str, tuple[float, float, float]] = {
     "gpt-4.1-nano": (0.10, 0.025, 0.40),
 }
 
-Mode = Literal["tools", "json_schema"]
+Mode = Literal["tools", "json_schema", "json"]
+"""instructor modes: function calling (``tools``), structured outputs (``json_schema``), or
+plain JSON output (``json``) for local servers that accept neither (llama-cpp-python's
+server answers ``json_schema`` requests with HTTP 500)."""
 
 
 def _default_cache_dir() -> Path:
@@ -89,8 +92,8 @@ class Settings:
             raise ConfigError(f"max_reasks cannot be negative, got {self.max_reasks}")
         if self.concurrency < 1:
             raise ConfigError(f"concurrency must be at least 1, got {self.concurrency}")
-        if self.mode not in ("tools", "json_schema"):
-            raise ConfigError(f"mode must be 'tools' or 'json_schema', got {self.mode!r}")
+        if self.mode not in ("tools", "json_schema", "json"):
+            raise ConfigError(f"mode must be 'tools', 'json_schema' or 'json', got {self.mode!r}")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:

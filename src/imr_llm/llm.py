@@ -47,7 +47,11 @@ logging.getLogger("instructor").propagate = False
 
 T = TypeVar("T", bound=BaseModel)
 
-_MODES = {"tools": instructor.Mode.TOOLS, "json_schema": instructor.Mode.JSON_SCHEMA}
+_MODES = {
+    "tools": instructor.Mode.TOOLS,
+    "json_schema": instructor.Mode.JSON_SCHEMA,
+    "json": instructor.Mode.JSON,
+}
 _MAX_RETRY_AFTER = 30.0
 
 

@@ -199,6 +199,13 @@ class LetterEnrichment(BaseModel):
                     )
         if not self.summary.strip():
             raise ValueError("the summary must not be empty")
+        if letter:
+            numbers = _letter_numbers(letter)
+            stray = [n for n in _NUMBER.findall(self.summary) if n not in numbers]
+            if stray:
+                raise ValueError(
+                    f"the summary uses numbers or dates not in the letter: {stray[:5]}"
+                )
         return self
 
 
