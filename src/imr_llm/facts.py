@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from imr_llm._casefold import lowered
 from imr_llm.schema import DisputedItem, ReasonCode, ServiceCategory
 
 __all__ = ["categorize", "enrich_item", "reason_codes", "service_facts"]
@@ -354,30 +355,21 @@ _FACT_PATTERNS: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
 ]
 
 
-def _lower(text: str) -> str:
-    """Lowercase, keeping every character's position (a few letters lower to two)."""
-    lowered = text.lower()
-    if len(lowered) != len(text):
-        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return lowered
-
-
 def categorize(service: str) -> ServiceCategory:
     """The broad kind of treatment a service title names."""
-    lowered = _lower(service)
+    low = lowered(service)
     for category, pattern in _LOWERED_CATEGORY_PATTERNS:
-        if pattern.search(lowered):
+        if pattern.search(low):
             return category
     return ServiceCategory.OTHER
 
 
 def service_facts(service: str) -> dict[str, str | None]:
     """Quantity, frequency, duration and body part, as the service title states them."""
-
-    lowered = _lower(service)
+    low = lowered(service)
     facts: dict[str, str | None] = {}
     for name, pattern, keywords in _FACT_PATTERNS:
-        m = pattern.search(lowered) if any(k in lowered for k in keywords) else None
+        m = pattern.search(low) if any(k in low for k in keywords) else None
         if m is None:
             facts[name] = None
             continue
