@@ -1,0 +1,72 @@
+"""The module layout the project promises: imports flow one way, one importer per SDK."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).parent.parent / "src" / "imr_llm"
+
+# Module -> the imr_llm modules it may import at module level (not inside functions).
+ALLOWED = {
+    "errors": set(),
+    "schema": set(),
+    "_casefold": set(),
+    "config": {"errors"},
+    "normalize": set(),
+    "reading": {"errors"},
+    "rules": {"errors", "schema", "_casefold"},
+    "facts": {"schema", "_casefold"},
+    "explain": {"facts", "schema"},
+    "prompting": {"schema"},
+    "response": {"schema"},
+    "llm": {"config", "errors", "schema"},
+    "cache": {"prompting", "schema"},
+    "merge": {"errors", "explain", "facts", "response", "schema"},
+    "pipeline": {"errors", "explain", "normalize", "reading", "rules", "schema"},
+    "letters": {"errors", "explain", "schema"},
+    "tables": {"errors", "schema"},
+    "notebook": {"schema"},
+    "display": {"errors", "schema"},
+    "batch": {"config", "errors", "pipeline", "schema"},
+    "testing": set(),
+    "cli": {"errors"},
+}
+
+
+def top_level_imports(path: Path) -> tuple[set[str], set[str]]:
+    """(imr_llm modules, other top-level packages) imported at module level."""
+    ours: set[str] = set()
+    others: set[str] = set()
+    for node in ast.parse(path.read_text()).body:
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        for name in names:
+            if name.startswith("imr_llm."):
+                ours.add(name.split(".")[1])
+            else:
+                others.add(name.split(".")[0])
+    return ours, others
+
+
+def test_every_module_is_accounted_for() -> None:
+    modules = {p.stem for p in PACKAGE.glob("*.py")} - {"__init__"}
+    assert modules == set(ALLOWED)
+
+
+def test_imports_flow_one_way() -> None:
+    for name, allowed in ALLOWED.items():
+        ours, _ = top_level_imports(PACKAGE / f"{name}.py")
+        assert ours <= allowed, f"{name} imports {sorted(ours - allowed)}"
+
+
+def test_only_llm_imports_the_sdks_and_nothing_imports_the_cli() -> None:
+    for path in PACKAGE.glob("*.py"):
+        _, others = top_level_imports(path)
+        if path.stem != "llm":
+            assert not others & {"openai", "instructor", "tenacity"}, path.name
+        ours, _ = top_level_imports(path)
+        assert "cli" not in ours, path.name
