@@ -132,8 +132,10 @@ def _context(determination: Determination, language: Language) -> dict[str, Any]
     approved = sum(1 for i in items if i["approved"])
     if not items:
         headline = t["count_none"]
+    elif len(items) == 1:
+        headline = t["count_only_yes" if approved else "count_only_no"]
     else:
-        key = "count_one" if len(items) == 1 else "count"
+        key = {0: "count_zero", 1: "count_one_of"}.get(approved, "count")
         headline = t[key].format(approved=approved, total=len(items))
     appeal_days = facts["appeal_days"]["value"]
     mail_days = facts["mail_extension_days"]["value"]
