@@ -220,3 +220,19 @@ def test_a_section_heading_that_opens_a_page_is_not_taken_for_a_running_header()
     det = imr_llm.parse(raw)
     assert "IMR ISSUES, DECISIONS AND RATIONALES" in det.text
     assert det.items[0].service == "Acupuncture two times a week for three weeks for the lower back"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "age"),
+    [
+        ("a 52-year-old man", 52),
+        ("a 47 yo female", 47),
+        ("aged 61, she", 61),
+        ("age: 38. He", 38),
+        ("injured 3 years ago; he is a 44 year old", 44),
+    ],
+)
+def test_the_claimants_age_in_its_usual_phrasings(phrase: str, age: int) -> None:
+    raw = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
+    raw = raw.replace("The claimant injured his low back", f"The claimant, {phrase}, injured it")
+    assert imr_llm.parse(raw).claimant.age == age

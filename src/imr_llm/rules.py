@@ -193,10 +193,11 @@ _CASE_NUMBER = _ci(
 _PRIORITY = _ci(r"Priority\s*:\s*(?P<v>[A-Za-z]+)")
 
 # Ages and sexes are looked for near their anchor words only (see _age, _sex): fast.
-_AGE_ANCHOR = re.compile(r"year|yr|y/?o\b")
+_AGE_ANCHOR = re.compile(r"year|yr|y/?o\b|\bage")
 _AGE = re.compile(
     r"(?<!\d)(?P<v>\d{1,3})\s*-?\s*(?:years?|yrs?|y/o)\s*-?\s*old\b"
     r"|(?<!\d)(?P<w>\d{1,3})\s*y/?o\b"
+    r"|\bage[d]?\s*(?:of\s*)?:?\s*(?P<a>\d{2,3})\b"
 )
 _SEX_WORDS = {
     "male": "male",
@@ -800,7 +801,7 @@ def _age(summary: str) -> int | None:
     low = _lowered(summary)
     for anchor in _AGE_ANCHOR.finditer(low):
         for m in _AGE.finditer(low, max(0, anchor.start() - 12), anchor.end() + 12):
-            value = int(m.group("v") or m.group("w"))
+            value = int(m.group("v") or m.group("w") or m.group("a"))
             if 14 <= value <= 110:
                 return value
     return None
