@@ -193,7 +193,7 @@ _CASE_NUMBER = _ci(
 _PRIORITY = _ci(r"Priority\s*:\s*(?P<v>[A-Za-z]+)")
 
 # Ages and sexes are looked for near their anchor words only (see _age, _sex): fast.
-_AGE_ANCHOR = re.compile(r"year|yr|y/?o\b|\bage")
+_AGE_ANCHOR = re.compile(r"y(?:ear|r|/?o\b)")  # a literal first letter: fast
 _AGE = re.compile(
     r"(?<!\d)(?P<v>\d{1,3})\s*-?\s*(?:years?|yrs?|y/o)\s*-?\s*old\b"
     r"|(?<!\d)(?P<w>\d{1,3})\s*y/?o\b"
@@ -799,8 +799,13 @@ def _case_summary(text: str) -> str:
 
 def _age(summary: str) -> int | None:
     low = _lowered(summary)
-    for anchor in _AGE_ANCHOR.finditer(low):
-        for m in _AGE.finditer(low, max(0, anchor.start() - 12), anchor.end() + 12):
+    anchors = [a.start() for a in _AGE_ANCHOR.finditer(low)]
+    at = low.find("age")
+    while at >= 0:  # "aged 61", "age: 38"
+        anchors.append(at)
+        at = low.find("age", at + 3)
+    for anchor in sorted(anchors):
+        for m in _AGE.finditer(low, max(0, anchor - 12), anchor + 16):
             value = int(m.group("v") or m.group("w") or m.group("a"))
             if 14 <= value <= 110:
                 return value
