@@ -35,6 +35,17 @@ def letters_per_second(rounds: int = 100, repeats: int = 7) -> float:
     return rounds * len(texts) / best
 
 
+def scaling() -> tuple[float, float]:
+    """Seconds for one input of 100 and of 400 concatenated 21-item letters (linear: ~4x)."""
+    letter = (ROOT / "tests" / "data" / "letters" / "txt" / "CM16-0248698.txt").read_text()
+    times = []
+    for copies in (100, 400):
+        start = time.perf_counter()
+        imr_llm.parse(letter * copies)
+        times.append(time.perf_counter() - start)
+    return times[0], times[1]
+
+
 def _timed(cmd: list[str], runs: int = 7) -> float:
     times = []
     for _ in range(runs):
@@ -55,6 +66,11 @@ def main() -> None:
     print(
         f"parse: {rate:,.0f} letters/s on one core "
         f"({rate / TARGET_LETTERS_PER_SECOND:.2f}x the {TARGET_LETTERS_PER_SECOND:,}/s target)"
+    )
+    small, large = scaling()
+    print(
+        f"one huge input: 2,100 items in {small:.2f} s, 8,400 items in {large:.2f} s "
+        f"({large / small:.1f}x for 4x the text)"
     )
     overhead = startup_overhead()
     print(

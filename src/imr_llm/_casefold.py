@@ -47,7 +47,7 @@ class _Lowered(threading.local):
 
 
 _LOWERED = _Lowered()
-_LOWERED_KEPT = 4
+_LOWERED_KEPT = 8
 
 
 def lowered(text: str) -> str:
@@ -57,8 +57,10 @@ def lowered(text: str) -> str:
     A few recent strings are kept, by identity: a document and the parts of it being read.
     """
     recent = _LOWERED.recent
-    for original, low in recent:
+    for i, (original, low) in enumerate(recent):
         if original is text:
+            if i:  # most recently used first, so the document outlives its many small parts
+                recent.insert(0, recent.pop(i))
             return low
     low = text.lower()
     if len(low) != len(text):  # a few non-ASCII letters lower to two characters

@@ -49,6 +49,7 @@ _PUNCTUATION = str.maketrans(
         "\u0085": "\n",
     }
 )
+_TO_PLAIN = re.compile("[" + "".join(re.escape(chr(c)) for c in _PUNCTUATION) + "]")
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f]")
 _PAGE_FOOTER = re.compile(
     r"[ ]*(?:page[ ]*\d+(?:[ ]*(?:of|/)[ ]*\d+)?|\d+[ ]+of[ ]+\d+|-[ ]*\d+[ ]*-)[ ]*",
@@ -82,7 +83,8 @@ def normalize(raw: str) -> NormalizedText:
     text = raw if raw.isascii() else unicodedata.normalize("NFKC", raw)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.isascii() or "\t" in text or "\f" in text or "\v" in text:
-        text = text.translate(_PUNCTUATION)
+        # Only the few characters to map are visited (str.translate looks up every one).
+        text = _TO_PLAIN.sub(lambda m: _PUNCTUATION[ord(m.group())], text)
     if not text.isascii() or any(c in text for c in _CONTROL_CHARS):
         text = _INVISIBLE.sub("", text)
 

@@ -402,23 +402,19 @@ def _titled_items(text: str, start: int, end: int, notes: list[str]) -> list[_It
         markers = loose
     drafts: list[_ItemDraft] = []
     lower = start
-    for m in markers:
+    for k, m in enumerate(markers):
         draft = _titled_item(text, lower, m)
         if draft is None:
             continue
         drafts.append(draft)
-        rationale_label = _DECISION_RATIONALE.search(text, m.end(), _next_start(markers, m, end))
+        next_start = markers[k + 1].start() if k + 1 < len(markers) else end
+        rationale_label = _DECISION_RATIONALE.search(text, m.end(), next_start)
         lower = rationale_label.end() if rationale_label else m.end()
     section_end = _section_end(text, drafts, end)
     for k, draft in enumerate(drafts):
         body_end = drafts[k + 1].block_start if k + 1 < len(drafts) else section_end
         _fill_body(text, draft, body_end)
     return drafts
-
-
-def _next_start(markers: list[_LoweredMatch], m: _LoweredMatch, end: int) -> int:
-    later = [x.start() for x in markers if x.start() > m.start()]
-    return later[0] if later else end
 
 
 def _section_end(text: str, drafts: list[_ItemDraft], end: int) -> int:
