@@ -110,7 +110,7 @@ _TRAILING_IS = _ci(r"\s+is$")
 _UR_AUTHORIZED = _ci(
     r"(?:the\s+original\s+request\.\s*(?P<a>[^.]+?)\s+was\s+authorized\s+by\s+the\s+claims"
     r"\s+administrator"
-    r"|the\s+claims\s+administrator\s+authorized\s+(?P<b>.+?),\s*leaving\s+the\s+original)",
+    r"|the\s+claims\s+administrator\s+authorized\s+(?P<b>.{1,400}?),\s*leaving\s+the\s+original)",
     _S,
 )
 _UR_MODIFIED_IN_RATIONALE = _ci(
@@ -125,7 +125,7 @@ _SECTION_TAIL = re.compile(
 # --- The 2013 notice -------------------------------------------------------------------------
 _NOTICE_ITEM = _ci(
     r"(?:(?P<num>\d{1,2})\s*[).]\s*)?MAXIMUS\s+Federal\s+Services,?\s+Inc\.?,?\s+has\s+determined"
-    r"\s+(?:that\s+)?the\s+request\s+for\s+(?P<service>.+?)\s+(?:is|was)\s+(?P<not>not\s*)?"
+    r"\s+(?:that\s+)?the\s+request\s+for\s+(?P<service>.{1,500}?)\s+(?:is|was)\s+(?P<not>not\s*)?"
     r"medically\s+necessary(?:\s+and\s+appropriate)?\s*\.?",
     _S,
 )
@@ -222,7 +222,7 @@ _CASE_SUMMARY_LABEL = _ci(r"Case\s+Summary\s*:")
 _LICENSURE_LINE = _ci(r"State\(?s?\)?\s+of\s+Licensure\s*:[ \t]*(?P<v>[^\n]*)")
 _SPECIALTY_LINE = _ci(r"Certification\(?s?\)?\s*/\s*Specialt(?:y|ies)\s*:[ \t]*(?P<v>[^\n]*)")
 _BOARD_CERTIFIED = _ci(
-    r"Board[- ]Certified\s+in\s+(?P<v>.+?)(?=\s+and\s+(?:is\s+)?(?:currently\s+)?licensed|\.\s|\.$|"
+    r"Board[- ]Certified\s+in\s+(?P<v>.{1,300}?)(?=\s+and\s+(?:is\s+)?(?:currently\s+)?licensed|\.\s|\.$|"
     r"\s+and\s+has\s+been)",
     _S,
 )
