@@ -222,8 +222,8 @@ _CASE_SUMMARY_LABEL = _ci(r"Case\s+Summary\s*:")
 _LICENSURE_LINE = _ci(r"State\(?s?\)?\s+of\s+Licensure\s*:[ \t]*(?P<v>[^\n]*)")
 _SPECIALTY_LINE = _ci(r"Certification\(?s?\)?\s*/\s*Specialt(?:y|ies)\s*:[ \t]*(?P<v>[^\n]*)")
 _BOARD_CERTIFIED = _ci(
-    r"Board[- ]Certified\s+in\s+(?P<v>.{1,300}?)(?=\s+and\s+(?:is\s+)?(?:currently\s+)?licensed|\.\s|\.$|"
-    r"\s+and\s+has\s+been)",
+    r"Board[- ]Certified\s+in\s+(?P<v>.{1,300}?)"
+    r"(?=\s+and\s+(?:is\s+)?(?:currently\s+)?licensed|\.\s|\.$|\s+and\s+has\s+been)",
     _S,
 )
 _SUBSPECIALTY = re.compile(r",?\s*(?:and\s+)?(?:has|with)\s+a\s+sub-?specialty\s+in\s+", _I)
