@@ -72,23 +72,17 @@ def _assert_gold_items(det: imr_llm.Determination, name: str) -> None:
 
 
 @pytest.mark.vcr
-def test_tools_mode_on_a_one_item_letter(tmp_path: Path) -> None:
-    name = "000_d369924a656f10dc.txt"
-    det = imr_llm.summarize(DATA / "seeds" / name, settings=_settings(tmp_path, mode="tools"))
-    _assert_gold_items(det, name)
-
-
-@pytest.mark.vcr
-def test_json_schema_mode_on_a_modified_request(tmp_path: Path) -> None:
-    name = "004_d3d3d7d6fe2d34a7.txt"
-    det = imr_llm.summarize(DATA / "seeds" / name, settings=_settings(tmp_path, mode="json_schema"))
-    _assert_gold_items(det, name)
-
-
-@pytest.mark.vcr
-def test_json_mode_on_a_two_item_letter(tmp_path: Path) -> None:
-    name = "002_093df6f7020966b8.txt"
-    det = imr_llm.summarize(DATA / "seeds" / name, settings=_settings(tmp_path, mode="json"))
+@pytest.mark.parametrize(
+    ("mode", "name"),
+    [
+        ("tools", "000_d369924a656f10dc.txt"),  # one item
+        ("json_schema", "004_d3d3d7d6fe2d34a7.txt"),  # a modified request; llama.cpp: HTTP 500
+        ("json", "002_093df6f7020966b8.txt"),  # two items
+    ],
+    ids=["tools", "json_schema", "json"],
+)
+def test_each_instructor_mode(tmp_path: Path, mode: str, name: str) -> None:
+    det = imr_llm.summarize(DATA / "seeds" / name, settings=_settings(tmp_path, mode=mode))
     _assert_gold_items(det, name)
 
 

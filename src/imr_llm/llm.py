@@ -159,9 +159,9 @@ class LLMClient:
                             hooks=hooks,
                         )
                     except InstructorRetryException as exc:
-                        usage = usage + self._usage(getattr(exc, "total_usage", None), 0)
+                        usage = usage + self._usage(getattr(exc, "total_usage", None))
                         raise
-                    usage = usage + self._usage(getattr(value, "_total_usage", None), 0)
+                    usage = usage + self._usage(getattr(value, "_total_usage", None))
         except Exception as exc:  # noqa: BLE001 - every failure becomes an LLMError
             error = self._as_llm_error(exc, counter.count)
             error.usage = usage.model_copy(update={"requests": counter.count})
@@ -169,15 +169,15 @@ class LLMClient:
         final = usage.model_copy(update={"requests": counter.count})
         return LLMResult(value=value, usage=final)
 
-    def _usage(self, raw: Any, requests: int) -> Usage:
+    def _usage(self, raw: Any) -> Usage:
+        """Tokens and cost of instructor's attempts; requests are counted by the hook."""
         if raw is None:
-            return Usage(requests=requests)
+            return Usage()
         prompt = int(getattr(raw, "prompt_tokens", 0) or 0)
         completion = int(getattr(raw, "completion_tokens", 0) or 0)
         details = getattr(raw, "prompt_tokens_details", None)
         cached = int(getattr(details, "cached_tokens", 0) or 0) if details is not None else 0
         return Usage(
-            requests=requests,
             input_tokens=prompt,
             cached_input_tokens=cached,
             output_tokens=completion,
