@@ -14,6 +14,7 @@ see the script).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,15 @@ def vcr_config() -> dict[str, Any]:
         "match_on": ["method", "path"],
         "decode_compressed_response": True,
     }
+
+
+@pytest.fixture(autouse=True)
+def _every_recorded_exchange_is_replayed(vcr: Any, record_mode: str) -> Iterator[None]:
+    """A replay that skipped the cassette would still pass by falling back; forbid that."""
+    yield
+    if record_mode == "none":
+        assert vcr is not None and vcr.play_count > 0, "the cassette was not used"
+        assert vcr.all_played, "the test made fewer requests than were recorded"
 
 
 def _settings(tmp_path: Path, **changes: Any) -> Settings:
