@@ -55,9 +55,10 @@ _PAGE_FOOTER = re.compile(
     r"[ ]*(?:page[ ]*\d+(?:[ ]*(?:of|/)[ ]*\d+)?|\d+[ ]+of[ ]+\d+|-[ ]*\d+[ ]*-)[ ]*",
     re.IGNORECASE,
 )
-# Cheap pre-check over the lowered text: a line that could be a footer at all.
-_MAYBE_FOOTER = re.compile(r"\n[ \t]*(?:page|\d+[ \t]+of[ \t]+\d|-[ \t]*\d+[ \t]*-)")
-_CONTROL_CHARS = tuple(chr(c) for c in (*range(0, 9), *range(14, 32), 127))
+# Cheap pre-check (a literal first character is fast): a line that could be a footer at all.
+_MAYBE_FOOTER = re.compile(r"\n ?(?:page|\d+ of \d|- ?\d+ ?-)", re.IGNORECASE)
+# ASCII that is not a control character: deleting it leaves only the control characters.
+_PRINTABLE_ASCII = bytes(c for c in range(128) if c in (9, 10, 11, 12, 13) or 32 <= c < 127)
 # A line that opens a page and reads like letterhead rather than letter.
 _HEADER_LIKE = re.compile(
     r"^(?:.*\b(?:case\s+(?:number|no)|CM\d{2}-\d{4,}|IMR\b|final\s+determination|MAXIMUS"
@@ -65,6 +66,8 @@ _HEADER_LIKE = re.compile(
     re.IGNORECASE,
 )
 _LINE_END_HYPHEN = re.compile(r"-\n[ \n]*")
+_SPACE_RUNS = re.compile(r"   *")
+_BLANK_LINE_RUNS = re.compile(r"\n\n\n+")
 
 
 @dataclass(frozen=True)
@@ -81,42 +84,45 @@ def normalize(raw: str) -> NormalizedText:
     removed: list[str] = []
     # Fast paths matter: a year of letters is ~150,000 of them, nearly all plain ASCII.
     text = raw if raw.isascii() else unicodedata.normalize("NFKC", raw)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.isascii() or "\t" in text or "\f" in text or "\v" in text:
         # Only the few characters to map are visited (str.translate looks up every one).
         text = _TO_PLAIN.sub(lambda m: _PUNCTUATION[ord(m.group())], text)
-    if not text.isascii() or any(c in text for c in _CONTROL_CHARS):
+    if not text.isascii() or text.encode("ascii").translate(None, _PRINTABLE_ASCII):
         text = _INVISIBLE.sub("", text)
+    # Tabs are spaces by now, so after this no line ends in whitespace.
+    if "  " in text:
+        text = _SPACE_RUNS.sub(" ", text) if "   " in text else text.replace("  ", " ")
+    if " \n" in text:
+        text = text.replace(" \n", "\n")
+    text = text.rstrip(" ")
 
-    if " \n" in text or "\t\n" in text:
-        text = "\n".join([line.rstrip(" \t") for line in text.split("\n")])
-    lines = text.split("\n")
     footers = 0
-    if _MAYBE_FOOTER.search(text.lower()):
+    if _MAYBE_FOOTER.search(text) or _PAGE_FOOTER.match(text):
+        lines = text.split("\n")
         for i, line in enumerate(lines):
             if len(line) < 40 and _PAGE_FOOTER.fullmatch(line):
                 footers += 1
                 lines[i] = "\f"
-    if footers:
-        removed.append(f"{footers} page footer(s)")
-        text = "\n".join(lines)
+        if footers:
+            removed.append(f"{footers} page footer(s)")
+            text = "\n".join(lines)
     if "\f" in text:
         text, headers = _drop_running_headers(text)
         if headers:
             removed.append(f"running page header {headers!r}")
         # A page break is not a paragraph break: letters break pages mid-sentence.
         text = re.sub(r"\n?\f\n?", "\n", text)
-        lines = text.split("\n")
+    lines = text.split("\n")
 
     if _is_double_spaced(lines):
         text = _undo_double_spacing(text)
         removed.append("double spacing")
     if "-\n" in text:
         text = _LINE_END_HYPHEN.sub(_join_hyphenated, text)
-    while "  " in text:
-        text = text.replace("  ", " ")
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
+    if "\n\n\n" in text:
+        text = _BLANK_LINE_RUNS.sub("\n\n", text)
     text = text.strip("\n ")
     return NormalizedText(text=text + "\n" if text else "", removed=removed)
 
