@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 import textstat
 
 import imr_llm
 from imr_llm import ReasonCode, ServiceCategory
-from imr_llm.facts import categorize, service_facts
+from imr_llm.facts import categorize, reason_codes, service_facts
 from tests.conftest import DATA, SEEDS
 
 
@@ -27,6 +28,46 @@ def test_reasons_are_recognized_from_the_rationale() -> None:
     assert ReasonCode.NO_FUNCTIONAL_IMPROVEMENT in reasons["003_9e462060fe828150.txt"][0]
     assert ReasonCode.EXCEEDS_GUIDELINE_QUANTITY in reasons["002_093df6f7020966b8.txt"][0]
     assert reasons["004_d3d3d7d6fe2d34a7.txt"][1] == [ReasonCode.CRITERIA_MET]
+
+
+@pytest.mark.parametrize(
+    ("rationale", "expected"),
+    [
+        ("The provider did not specify the number of sessions.", ReasonCode.QUANTITY_NOT_SPECIFIED),
+        ("Unknown sessions were requested.", ReasonCode.QUANTITY_NOT_SPECIFIED),
+        ("There is no documented functional improvement.", ReasonCode.NO_FUNCTIONAL_IMPROVEMENT),
+        ("The request exceeds the guideline.", ReasonCode.EXCEEDS_GUIDELINE_QUANTITY),
+        ("There were no RED FLAGS on examination.", ReasonCode.NO_RED_FLAGS),
+        ("It is not part of an active exercise program.", ReasonCode.NO_EXERCISE_PROGRAM),
+        ("Guidelines do\nnot recommend this.", ReasonCode.NOT_RECOMMENDED_BY_GUIDELINES),
+        ("It is not supported by the guidelines.", ReasonCode.NOT_RECOMMENDED_BY_GUIDELINES),
+        ("There was no trial of conservative care.", ReasonCode.CONSERVATIVE_CARE_NOT_TRIED),
+        ("(First-line agents were not tried.)", ReasonCode.CONSERVATIVE_CARE_NOT_TRIED),
+        ("The risk of   dependence is high.", ReasonCode.MEDICATION_RISK),
+        ("There is a lack of documentation.", ReasonCode.INSUFFICIENT_DOCUMENTATION),
+    ],
+)
+def test_each_reason_is_recognized_however_the_rationale_is_cased_or_wrapped(
+    rationale: str, expected: ReasonCode
+) -> None:
+    assert expected in reason_codes(rationale, overturned=False)
+
+
+def test_reasons_need_their_words_not_just_their_keywords() -> None:
+    # "red" inside another word, "recommend" without a negation, "function" praised.
+    rationale = "The requested treatment is recommended; function improved considerably."
+    assert reason_codes(rationale, overturned=False) == [ReasonCode.OTHER]
+
+
+def test_at_most_three_reasons_and_insufficient_documentation_only_as_a_last_resort() -> None:
+    rationale = (
+        "No red flags. The request exceeds guidelines. There is no functional improvement. "
+        "Not part of an exercise program. There is a lack of documentation."
+    )
+    codes = reason_codes(rationale, overturned=False)
+    assert len(codes) == 3
+    assert ReasonCode.INSUFFICIENT_DOCUMENTATION not in codes
+    assert reason_codes(rationale, overturned=True) == [ReasonCode.CRITERIA_MET]
 
 
 def test_english_explanations_read_at_grade_8_or_lower() -> None:

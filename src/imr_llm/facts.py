@@ -7,6 +7,7 @@ LLM path may refine them (never the outcome).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from imr_llm._casefold import lowered
 from imr_llm.schema import DisputedItem, ReasonCode, ServiceCategory
@@ -135,167 +136,208 @@ _DURATION = re.compile(
     _I,
 )
 
-# Every match of a reason pattern contains one of its keywords, so each pattern only runs on
-# a short window around each keyword occurrence: most rationales never wake most patterns.
-_REASON_KEYWORDS: dict[ReasonCode, tuple[str, ...]] = {
-    ReasonCode.QUANTITY_NOT_SPECIFIED: (
+
+@dataclass(frozen=True)
+class _Cue:
+    """One way a rationale states a reason, found from a keyword the wording must contain.
+
+    ``reach`` is how far before its keyword the wording can start: 0 means the wording
+    opens with the keyword and is matched right there; otherwise it is searched for in a
+    short window around the keyword. Without a pattern the keyword alone is the cue.
+    Patterns are written for lowered, whitespace-folded text (a rationale as parsed).
+    """
+
+    code: ReasonCode
+    keywords: tuple[str, ...]
+    pattern: re.Pattern[str] | None = None
+    reach: int = 0
+
+
+def _cue(code: ReasonCode, keywords: str, pattern: str | None = None, reach: int = 0) -> _Cue:
+    compiled = re.compile(pattern) if pattern is not None else None
+    return _Cue(code, tuple(keywords.split("|")), compiled, reach)
+
+
+_R = ReasonCode
+# In order of specificity: the most specific reasons are listed first.
+_CUES: list[_Cue] = [
+    _cue(
+        _R.QUANTITY_NOT_SPECIFIED,
         "specif",
-        "unknown",
-        "quantity",
-        "frequency",
-        "duration",
-        "number",
+        r"(?:not|n't)\s+specif\w*\s+(?:the\s+)?(?:number|quantity|frequency|duration|amount)",
+        reach=8,
     ),
-    ReasonCode.NO_FUNCTIONAL_IMPROVEMENT: ("function",),
-    ReasonCode.EXCEEDS_GUIDELINE_QUANTITY: (
-        "exceed",
-        "excess",
+    _cue(
+        _R.QUANTITY_NOT_SPECIFIED,
+        "number|quantity|frequency|duration",
+        r"(?:number|quantity|frequency|duration)\s+(?:of\s+\w+\s+)?(?:was|were|is)\s+not\s+"
+        r"(?:specified|stated|provided|indicated)",
+    ),
+    _cue(_R.QUANTITY_NOT_SPECIFIED, "unknown", r"unknown\s+(?:quantity|number|sessions)"),
+    _cue(_R.QUANTITY_NOT_SPECIFIED, "unspecified", r"unspecified\s+(?:quantity|number)"),
+    _cue(
+        _R.QUANTITY_NOT_SPECIFIED,
+        "without",
+        r"without\s+(?:a\s+)?(?:specified\s+)?(?:quantity|frequency|duration)",
+    ),
+    _cue(
+        _R.NO_FUNCTIONAL_IMPROVEMENT,
+        "functional",
+        r"(?:no|not|lack\s+of|absence\s+of|without)\s+(?:\w+\s+){0,4}(?:objective\s+)?"
+        r"(?:documented\s+|evidence\s+of\s+|documentation\s+of\s+)?(?:objective\s+)?"
+        r"functional\s+(?:improvement|gains?|benefit)",
+        reach=70,
+    ),
+    _cue(
+        _R.NO_FUNCTIONAL_IMPROVEMENT,
+        "improvement|increased",
+        r"(?:improvement|increased)\s+(?:in\s+)?function\s+(?:was|were|is|has)\s+not",
+    ),
+    _cue(_R.EXCEEDS_GUIDELINE_QUANTITY, "exceed"),
+    _cue(_R.EXCEEDS_GUIDELINE_QUANTITY, "excess", r"in\s+excess\s+of", reach=4),
+    _cue(
+        _R.EXCEEDS_GUIDELINE_QUANTITY,
         "more than",
+        r"more\s+than\s+(?:the\s+)?(?:recommended|guideline)",
+    ),
+    _cue(
+        _R.EXCEEDS_GUIDELINE_QUANTITY,
         "already",
-        "beyond",
+        r"already\s+(?:undergone|completed|had|attended)",
+    ),
+    _cue(_R.EXCEEDS_GUIDELINE_QUANTITY, "beyond", r"beyond\s+(?:the\s+)?(?:recommended|guideline)"),
+    _cue(
+        _R.EXCEEDS_GUIDELINE_QUANTITY,
         "transition",
+        r"should\s+be\s+able\s+to\s+transition\s+(?:to|into)\s+a\s+home",
+        reach=25,
     ),
-    ReasonCode.NO_RED_FLAGS: ("red",),
-    ReasonCode.NO_EXERCISE_PROGRAM: (
+    _cue(_R.NO_RED_FLAGS, "red", r"red[- ]flag"),
+    _cue(
+        _R.NO_EXERCISE_PROGRAM,
         "program",
+        r"(?:no|not)\s+(?:\w+\s+){0,6}(?:exercise|rehab\w*)\s+program",
+        reach=70,
+    ),
+    _cue(
+        _R.NO_EXERCISE_PROGRAM,
         "adjunct",
-        "accompanied",
-        "standalone",
-        "stand-alone",
+        r"adjunct\s+to\s+(?:physical\s+rehabilitation|an?\s+(?:active\s+)?exercise|a\s+program)",
     ),
-    ReasonCode.NOT_RECOMMENDED_BY_GUIDELINES: ("recommend", "not supported"),
-    ReasonCode.CONSERVATIVE_CARE_NOT_TRIED: ("conservative", "first"),
-    ReasonCode.MEDICATION_RISK: (
-        "abuse",
-        "dependen",
-        "addiction",
-        "misuse",
-        "urine",
-        "agreement",
-        "contract",
-        "cures",
-        "long-term",
+    _cue(_R.NO_EXERCISE_PROGRAM, "accompanied", r"accompanied\s+by\s+active\s+exercise"),
+    _cue(_R.NO_EXERCISE_PROGRAM, "standalone|stand-alone"),
+    _cue(
+        _R.NOT_RECOMMENDED_BY_GUIDELINES,
+        "recommend",
+        r"(?:not|do\s+not|does\s+not)\s+(?:generally\s+)?recommend",
+        reach=20,
     ),
-    # Rationales are whitespace-folded, so multi-word keywords are safe.
-    ReasonCode.INSUFFICIENT_DOCUMENTATION: (
-        "lack of",
-        "absence of",
-        "no clear",
-        "no documentation",
-        "no rationale",
-        "no indication",
-        "no evidence",
-        "not been",
-        "not clearly",
-        "not document",
-        "not demonstrated",
-        "not established",
-        "not provide",
-        "not objectively",
-        "not support",
-        "not indicate",
+    _cue(
+        _R.NOT_RECOMMENDED_BY_GUIDELINES,
+        "not supported",
+        r"not\s+supported\s+by\s+(?:the\s+)?(?:guidelines|evidence)",
     ),
+    _cue(
+        _R.CONSERVATIVE_CARE_NOT_TRIED,
+        "conservative",
+        r"(?:failure|failed|trial)\s+of\s+(?:\w+\s+){0,3}conservative"
+        r"|conservative\s+(?:care|treatment|therapy)\s+(?:has|have|was|were)\s+not",
+        reach=70,
+    ),
+    _cue(_R.CONSERVATIVE_CARE_NOT_TRIED, "first", r"first[- ]line"),
+    _cue(
+        _R.MEDICATION_RISK,
+        "abuse|dependen|addiction|misuse",
+        r"(?:risk\s+of|potential\s+for)\s+(?:abuse|dependence|addiction|misuse)",
+        reach=14,
+    ),
+    _cue(_R.MEDICATION_RISK, "urine", r"urine\s+drug"),
+    _cue(_R.MEDICATION_RISK, "agreement|contract", r"opioid\s+(?:agreement|contract)", reach=7),
+    _cue(_R.MEDICATION_RISK, "contract", r"pain\s+contract", reach=5),
+    _cue(_R.MEDICATION_RISK, "cures", r"cures\b"),
+    _cue(_R.MEDICATION_RISK, "long-term", r"long-term\s+use"),
+    # The least specific reason: reported only when fewer than three others are.
+    _cue(
+        _R.INSUFFICIENT_DOCUMENTATION,
+        "lack of|absence of",
+        r"(?:lack|absence)\s+of\s+(?:\w+\s+){0,3}(?:documentation|information|rationale|evidence)",
+    ),
+    _cue(
+        _R.INSUFFICIENT_DOCUMENTATION,
+        "no clear|no documentation|no rationale|no indication|no evidence",
+        r"no\s+(?:clear\s+)?(?:documentation|rationale|indication|evidence)",
+    ),
+    _cue(
+        _R.INSUFFICIENT_DOCUMENTATION,
+        "not been|not clearly|not documented|not demonstrated|not established|not provided",
+        r"not\s+(?:been\s+)?(?:clearly\s+)?(?:documented|demonstrated|established|provided)",
+    ),
+    _cue(
+        _R.INSUFFICIENT_DOCUMENTATION,
+        "not objectively|not support|not provide|not indicate|not document",
+        r"(?:do|does)\s+not\s+(?:objectively\s+)?(?:support|provide|indicate|document)",
+        reach=5,
+    ),
+]
+_REASON_ORDER = list(dict.fromkeys(cue.code for cue in _CUES))
+_WINDOW_AFTER = 80
+"""How far past its keyword a searched-for wording may end (it is short)."""
+
+
+def _keyword_finder(keywords: set[str]) -> re.Pattern[str]:
+    """One pattern for every keyword where a word starts (after a non-word character).
+
+    The keywords are laid out as a trie, which the regex engine walks several times
+    faster than a flat alternation; where one keyword extends another ("not support",
+    "not supported") the longer is reported and :data:`_CUES_BY_KEYWORD` credits both.
+    """
+    return re.compile(r"[^a-z0-9_](?P<k>" + _trie_pattern(sorted(keywords)) + ")")
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """A regex matching any of ``words`` (longest where several match), shared prefixes factored."""
+    by_first: dict[str, list[str]] = {}
+    ends_here = False
+    for word in words:
+        if word:
+            by_first.setdefault(word[0], []).append(word[1:])
+        else:
+            ends_here = True
+    branches = [re.escape(c) + _trie_pattern(rest) for c, rest in sorted(by_first.items())]
+    if not branches:
+        return ""
+    group = branches[0] if len(branches) == 1 and not ends_here else f"(?:{'|'.join(branches)})"
+    return group + "?" if ends_here else group
+
+
+_KEYWORD_FINDER = _keyword_finder({k for cue in _CUES for k in cue.keywords})
+_CUES_BY_KEYWORD: dict[str, tuple[_Cue, ...]] = {
+    found: tuple(cue for cue in _CUES if any(found.startswith(k) for k in cue.keywords))
+    for found in {k for cue in _CUES for k in cue.keywords}
 }
-_WINDOW_BEFORE = 70
-_WINDOW_AFTER = 70
-
-_REASON_PATTERNS: list[tuple[ReasonCode, re.Pattern[str]]] = [
-    (
-        ReasonCode.QUANTITY_NOT_SPECIFIED,
-        re.compile(
-            r"(?:not|n't)\s+specif\w*\s+(?:the\s+)?(?:number|quantity|frequency|duration|amount)"
-            r"|(?:number|quantity|frequency|duration)\s+(?:of\s+\w+\s+)?(?:was|were|is)\s+not\s+"
-            r"(?:specified|stated|provided|indicated)|unknown\s+(?:quantity|number|sessions)"
-            r"|unspecified\s+(?:quantity|number)|without\s+(?:a\s+)?(?:specified\s+)?"
-            r"(?:quantity|frequency|duration)",
-            _I,
-        ),
-    ),
-    (
-        ReasonCode.NO_FUNCTIONAL_IMPROVEMENT,
-        re.compile(
-            r"(?:no|not|lack\s+of|absence\s+of|without)\s+(?:\w+\s+){0,4}(?:objective\s+)?"
-            r"(?:documented\s+|evidence\s+of\s+|documentation\s+of\s+)?(?:objective\s+)?"
-            r"functional\s+(?:improvement|gains?|benefit)"
-            r"|(?:improvement|increased)\s+(?:in\s+)?function\s+(?:was|were|is|has)\s+not",
-            _I,
-        ),
-    ),
-    (
-        ReasonCode.EXCEEDS_GUIDELINE_QUANTITY,
-        re.compile(
-            r"exceed\w*|in\s+excess\s+of|more\s+than\s+(?:the\s+)?(?:recommended|guideline)"
-            r"|already\s+(?:undergone|completed|had|attended)|beyond\s+(?:the\s+)?(?:recommended|"
-            r"guideline)|should\s+be\s+able\s+to\s+transition\s+(?:to|into)\s+a\s+home",
-            _I,
-        ),
-    ),
-    (ReasonCode.NO_RED_FLAGS, re.compile(r"red[- ]flag", _I)),
-    (
-        ReasonCode.NO_EXERCISE_PROGRAM,
-        re.compile(
-            r"(?:no|not)\s+(?:\w+\s+){0,6}(?:exercise|rehab\w*)\s+program|adjunct\s+to\s+"
-            r"(?:physical\s+rehabilitation|an?\s+(?:active\s+)?exercise|a\s+program)"
-            r"|accompanied\s+by\s+active\s+exercise|standalone|stand-alone",
-            _I,
-        ),
-    ),
-    (
-        ReasonCode.NOT_RECOMMENDED_BY_GUIDELINES,
-        re.compile(
-            r"(?:not|do\s+not|does\s+not)\s+(?:generally\s+)?recommend|not\s+recommended"
-            r"|not\s+supported\s+by\s+(?:the\s+)?(?:guidelines|evidence)",
-            _I,
-        ),
-    ),
-    (
-        ReasonCode.CONSERVATIVE_CARE_NOT_TRIED,
-        re.compile(
-            r"(?:failure|failed|trial)\s+of\s+(?:\w+\s+){0,3}conservative|conservative\s+"
-            r"(?:care|treatment|therapy)\s+(?:has|have|was|were)\s+not|first[- ]line",
-            _I,
-        ),
-    ),
-    (
-        ReasonCode.MEDICATION_RISK,
-        re.compile(
-            r"(?:risk\s+of|potential\s+for)\s+(?:abuse|dependence|addiction|misuse)|urine\s+drug"
-            r"|opioid\s+(?:agreement|contract)|\bCURES\b|pain\s+contract|long-term\s+use",
-            _I,
-        ),
-    ),
-    (
-        ReasonCode.INSUFFICIENT_DOCUMENTATION,
-        re.compile(
-            r"(?:lack|absence)\s+of\s+(?:\w+\s+){0,3}(?:documentation|information|rationale|evidence)"
-            r"|no\s+(?:clear\s+)?(?:documentation|rationale|indication|evidence)"
-            r"|not\s+(?:been\s+)?(?:clearly\s+)?(?:documented|demonstrated|established|provided)"
-            r"|(?:do|does)\s+not\s+(?:objectively\s+)?(?:support|provide|indicate|document)",
-            _I,
-        ),
-    ),
-]
 
 
-# The same patterns for lowered text: case-insensitive regexes are several times slower.
-_LOWERED_REASON_PATTERNS = [
-    (code, re.compile(pattern.pattern.lower().replace("(?p<", "(?P<")))
-    for code, pattern in _REASON_PATTERNS
-]
-
-
-_INSUFFICIENT_DOCUMENTATION = dict(_LOWERED_REASON_PATTERNS)[ReasonCode.INSUFFICIENT_DOCUMENTATION]
-
-
-def _found_near_keywords(pattern: re.Pattern[str], text: str, keywords: tuple[str, ...]) -> bool:
-    for keyword in keywords:
-        at = text.find(keyword)
-        while at >= 0:
-            window = text[max(0, at - _WINDOW_BEFORE) : at + len(keyword) + _WINDOW_AFTER]
-            if pattern.search(window):
-                return True
-            at = text.find(keyword, at + len(keyword))
-    return False
+def _reasons_found(lowered: str) -> set[ReasonCode]:
+    """Every reason whose wording occurs: one pass for the keywords, then a check at each."""
+    found: set[ReasonCode] = set()
+    text = " " + lowered  # a keyword that opens the text also follows a non-word character
+    pos = 0
+    while (m := _KEYWORD_FINDER.search(text, pos)) is not None:
+        start, end = m.span("k")
+        for cue in _CUES_BY_KEYWORD[m.group("k")]:
+            if cue.code in found:
+                continue
+            if (
+                cue.pattern is None
+                or (cue.reach == 0 and cue.pattern.match(text, start))
+                or (
+                    cue.reach
+                    and cue.pattern.search(text, max(1, start - cue.reach), end + _WINDOW_AFTER)
+                )
+            ):
+                found.add(cue.code)
+        pos = start  # the next keyword may start inside this one ("not supported")
+    return found
 
 
 def _lowered_pattern(pattern: re.Pattern[str]) -> re.Pattern[str]:
@@ -380,27 +422,20 @@ def service_facts(service: str) -> dict[str, str | None]:
 
 
 def reason_codes(rationale: str | None, *, overturned: bool) -> list[ReasonCode]:
-    """The main reasons a rationale gives, most specific first (at most three)."""
+    """The main reasons a rationale gives, most specific first (at most three).
+
+    "Insufficient documentation" is the least specific: it is only reported when
+    fewer than three others are.
+    """
     if overturned:
         return [ReasonCode.CRITERIA_MET]
     if not rationale:
         return []
     lowered = rationale.lower()
-    codes: list[ReasonCode] = []
-    for code, pattern in _LOWERED_REASON_PATTERNS:
-        if code is ReasonCode.INSUFFICIENT_DOCUMENTATION:
-            continue  # the least specific reason: only when fewer than three others
-        if _found_near_keywords(pattern, lowered, _REASON_KEYWORDS[code]):
-            codes.append(code)
-            if len(codes) == 3:
-                return codes
-    if _found_near_keywords(
-        _INSUFFICIENT_DOCUMENTATION,
-        lowered,
-        _REASON_KEYWORDS[ReasonCode.INSUFFICIENT_DOCUMENTATION],
-    ):
-        codes.append(ReasonCode.INSUFFICIENT_DOCUMENTATION)
-    return codes or [ReasonCode.OTHER]
+    if "\n" in lowered or "  " in lowered or "\t" in lowered:  # parsed rationales are folded
+        lowered = " ".join(lowered.split())
+    found = _reasons_found(lowered)
+    return [code for code in _REASON_ORDER if code in found][:3] or [ReasonCode.OTHER]
 
 
 def enrich_item(item: DisputedItem) -> DisputedItem:
