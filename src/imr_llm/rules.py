@@ -77,6 +77,7 @@ _IMR_SIGNALS = _ci(
 # --- Items titled "<service>: Upheld" ------------------------------------------------------
 # Sample 003 puts the outcome on the line after the colon; PDF text may add a blank line.
 _OUTCOME_MARKER = _ci(r":[ \t]*(?:\n[ \t]*){0,2}(?P<outcome>upheld|overturned)\b\.?")
+_OUTCOMES = {o.value: o for o in Outcome}
 _LIST_MARK = re.compile(r"(?:\d{1,2}[.)]|[-*])[ \t]+")
 _ITEM_LABEL = (
     r"(?:claims\s+administrator\s+guideline|maximus\s+guideline|decision\s+rationale"
@@ -88,7 +89,8 @@ _MAXIMUS_GUIDELINE = _ci(r"maximus\s+guideline\s*:")
 _DECISION_RATIONALE = _ci(r"decision\s+rationale\s*:")
 _SET_FORTH_BELOW = _ci(r"set\s+forth\s+below\s*:")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
-_SENTENCE_END = re.compile(r"(?P<word>[\w%)\]'\"]*)[.!?][\"')\]]*[ \t\n]+(?=[\"(]?[A-Z0-9#])")
+# A sentence's end: its stop, closing quotes or brackets, space, then a capital or digit.
+_SENTENCE_STOP = re.compile(r"[.!?][\"')\]]*[ \t\n]+(?=[\"(]?[A-Z0-9#])")
 # Words a period follows without ending a sentence; titles are full of dose units.
 _ABBREVIATIONS = frozenset(
     "dr mr mrs ms no nos vs st qty approx etc e.g i.e fig ref sec dept inc jr sr co u.s "
@@ -99,8 +101,7 @@ _CONCLUSION_AT_LINE_END = _ci(
     r"|indicated|recommended|appropriate|approved|denied|justified|reasonable)\b\.?[ \t]*\n"
     r"[ \t]*[\"(]?"
 )
-# The same, found from the end: a greedy prefix makes the engine try the last position first.
-_LAST_SENTENCE_END = re.compile(r"(?s).*" + _SENTENCE_END.pattern)
+# Found from the end: a greedy prefix makes the engine try the last position first.
 _WORD_BEFORE = re.compile(r"[\w%)\]'\"]*$")
 _LAST_CONCLUSION = re.compile(r"(?s).*(?P<word>" + _CONCLUSION_AT_LINE_END.pattern.pattern + ")")
 _CONCLUSION_VERB = _ci(r"\b(?:is|are|was|were|be|been|not)\b")
@@ -187,9 +188,7 @@ _HEADER_DATES = {
     "application_received": _header("Application Received", _DATE),
 }
 _HEADER_INJURY = _header("Date of Injury", _DATE)
-_CASE_NUMBER = _ci(
-    r"(?:IMR\s+)?Case\s+(?:Number|No\.?|#)\s*:?\s*(?P<v>[A-Z]{1,4}\d{2}-\d{4,}|\d{2}-\d{5,})"
-)
+_CASE_NUMBER = _ci(r"Case\s+(?:Number|No\.?|#)\s*:?\s*(?P<v>[A-Z]{1,4}\d{2}-\d{4,}|\d{2}-\d{5,})")
 _PRIORITY = _ci(r"Priority\s*:\s*(?P<v>[A-Za-z]+)")
 
 # Ages and sexes are looked for near their anchor words only (see _age, _sex): fast.
@@ -252,10 +251,14 @@ _PLAIN_LIST = re.compile(r"\s*[,;]\s*")
 
 # --- Guideline lines -------------------------------------------------------------------------
 # These run on a lowered guideline line (see _citation), so they are written in lower case.
+# Each pattern runs only when one of its words (cheap to look for) is in the line.
 _FAMILY_PATTERNS = {
-    "MTUS": re.compile(r"\bmtus\b|medical\s+treatment\s+utilization\s+schedule"),
-    "ACOEM": re.compile(r"\bacoem\b"),
-    "ODG": re.compile(r"\bodg\b|official\s+disability\s+guidelines?"),
+    "MTUS": (
+        ("mtus", "utilization"),
+        re.compile(r"\bmtus\b|medical\s+treatment\s+utilization\s+schedule"),
+    ),
+    "ACOEM": (("acoem",), re.compile(r"\bacoem\b")),
+    "ODG": (("odg", "disability"), re.compile(r"\bodg\b|official\s+disability\s+guidelines?")),
 }
 _NON_MTUS_CITATION = re.compile(
     r"non-mtus\s+citation\s*:?\s*(?P<v>.*?)(?=decision\s+based\s+on|$)", _S
@@ -322,7 +325,8 @@ def parse_normalized(
         notes.append("no disputed items with an outcome were found in this letter")
 
     items = [_finish_item(i, d, text) for i, d in enumerate(drafts, start=1)]
-    header = _header_facts(text, fmt)
+    region = _header_region(text)
+    header = _header_facts(text, region, fmt)
     summary_text = _case_summary(text)
     claimant = Claimant(
         age=_age(summary_text),
@@ -336,8 +340,8 @@ def parse_normalized(
         sha256=sha256,
         format=fmt,
         text=text,
-        case_number=_case_number(text),
-        priority=_priority(text),
+        case_number=_case_number(text, region),
+        priority=_priority(region),
         reviewer=_reviewer(text),
         claimant=claimant,
         items=items,
@@ -432,7 +436,9 @@ def _titled_item(text: str, lower: int, marker: _LoweredMatch) -> _ItemDraft | N
     block_start = _title_start(text, lower, service_end)
     service_start = block_start
     modified = False
-    tails = list(_ORIGINAL_REQUEST_TAIL.finditer(text, block_start, service_end))
+    tails = []
+    if _lowered(text).find("original", block_start, service_end) >= 0:
+        tails = list(_ORIGINAL_REQUEST_TAIL.finditer(text, block_start, service_end))
     if tails:
         modified = True
         service_start = tails[-1].end()
@@ -448,7 +454,7 @@ def _titled_item(text: str, lower: int, marker: _LoweredMatch) -> _ItemDraft | N
         return None
     draft = _ItemDraft(
         service=_found(text, service_start, service_end),
-        outcome=Outcome(marker.group("outcome").lower()),
+        outcome=_OUTCOMES[marker.group("outcome").lower()],
         block_start=block_start,
         body_start=marker.end(),
         modified_by_ur=modified,
@@ -482,9 +488,8 @@ def _boundary_after(text: str, lower: int, upper: int) -> int:
     if paragraph >= 0:
         best = paragraph + 2
     stop = upper
-    while (m := _LAST_SENTENCE_END.match(text, best, stop)) is not None:
-        # The greedy prefix may have taken the word itself: read it back from the period.
-        period = m.end("word")
+    while (m := _last_match(_SENTENCE_STOP, text, best, stop)) is not None:
+        period = m.start()
         word = _WORD_BEFORE.search(text, max(0, period - 40), period)
         token = word.group().lower().rstrip(".") if word else ""
         if len(token) > 1 and token not in _ABBREVIATIONS:  # "J. Smith" is an initial
@@ -504,6 +509,13 @@ def _boundary_after(text: str, lower: int, upper: int) -> int:
             break
         stop = c.start("word")
     return _skip_space(text, best, upper)
+
+
+def _last_match(pattern: re.Pattern[str], text: str, pos: int, endpos: int) -> re.Match[str] | None:
+    """The last match of ``pattern`` in ``text[pos:endpos]``: a forward scan, fast where
+    the pattern opens with a rare character."""
+    matches = list(pattern.finditer(text, pos, endpos))
+    return matches[-1] if matches else None
 
 
 def _modified_block_start(text: str, lower: int, title_start: int) -> int:
@@ -701,13 +713,17 @@ def _finish_item(index: int, d: _ItemDraft, text: str) -> DisputedItem:
 
 
 def _citation(line: str, source: str) -> Citation:
-    low = _lowered(line)
-    families = {name for name, pattern in _FAMILY_PATTERNS.items() if pattern.search(low)}
+    low = line.lower()
+    families = {
+        name
+        for name, (gates, pattern) in _FAMILY_PATTERNS.items()
+        if any(gate in low for gate in gates) and pattern.search(low)
+    }
     if "citation" in low:
         for m in _NON_MTUS_CITATION.finditer(low):
             cited = m.group("v")
             if cited.strip(" .,;") and not any(
-                _FAMILY_PATTERNS[f].search(cited) for f in ("ACOEM", "ODG")
+                _FAMILY_PATTERNS[f][1].search(cited) for f in ("ACOEM", "ODG")
             ):
                 families.add("OTHER")
     pages: list[int] = []
@@ -746,8 +762,7 @@ def _header_region(text: str) -> str:
     return text[: stop.start()] if stop else text[:3000]
 
 
-def _header_facts(text: str, fmt: LetterFormat) -> dict[str, date | None]:
-    region = _header_region(text)
+def _header_facts(text: str, region: str, fmt: LetterFormat) -> dict[str, date | None]:
     facts: dict[str, date | None] = {}
     for name, pattern in _HEADER_DATES.items():
         m = pattern.search(region)
@@ -767,16 +782,16 @@ def _header_facts(text: str, fmt: LetterFormat) -> dict[str, date | None]:
     return facts
 
 
-def _case_number(text: str) -> str | None:
-    m = _CASE_NUMBER.search(_header_region(text))
+def _case_number(text: str, region: str) -> str | None:
+    m = _CASE_NUMBER.search(region)
     low = _lowered(text)
     if m is None and ("case n" in low or "case #" in low):
         m = _CASE_NUMBER.search(text)
     return m.group("v") if m else None
 
 
-def _priority(text: str) -> str | None:
-    m = _PRIORITY.search(_header_region(text))
+def _priority(region: str) -> str | None:
+    m = _PRIORITY.search(region)
     return m.group("v").capitalize() if m else None
 
 
@@ -894,7 +909,15 @@ def _skip_space(text: str, pos: int, limit: int) -> int:
 
 
 def _found(text: str, start: int, end: int) -> _Found:
-    return _Found(value=_fold(text[start:end]), span=(start, end))
+    return _Found(value=_fold_span(text[start:end]), span=(start, end))
+
+
+def _fold_span(value: str) -> str:
+    """``_fold(value)``, cheaper for normalized text, whose only runs are line breaks."""
+    joined = value.replace("\n", " ")
+    if "  " in joined or not joined.isprintable() or joined[:1] == " " or joined[-1:] == " ":
+        return _fold(value)
+    return joined
 
 
 def _trimmed(text: str, start: int, end: int) -> _Found | None:
