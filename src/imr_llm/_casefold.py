@@ -71,16 +71,32 @@ def lowered(text: str) -> str:
 
 
 class CaseInsensitive:
-    """A case-insensitive pattern, run on the lowered text; matches read the original."""
+    """A case-insensitive pattern, run on the lowered text; matches read the original.
 
-    __slots__ = ("pattern",)
+    The first match in the whole of the last text searched is remembered (by identity):
+    a parser asks where a heading is several times over, and a later search that starts
+    before that match finds it again without scanning.
+    """
+
+    __slots__ = ("_first", "pattern")
 
     def __init__(self, source: str, flags: int = 0) -> None:
         self.pattern = re.compile(source.lower().replace("(?p<", "(?P<"), flags)
+        self._first: tuple[str, LoweredMatch | None] | None = None
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> LoweredMatch | None:
+        whole = endpos >= len(text)
+        if whole:
+            first = self._first
+            if first is not None and first[0] is text:
+                found = first[1]
+                if found is None or found.start() >= pos:
+                    return found
         m = self.pattern.search(lowered(text), pos, endpos)
-        return LoweredMatch(m, text) if m else None
+        found = LoweredMatch(m, text) if m else None
+        if whole and pos == 0:
+            self._first = (text, found)
+        return found
 
     def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> LoweredMatch | None:
         m = self.pattern.match(lowered(text), pos, endpos)

@@ -210,11 +210,12 @@ _SEX_WORDS = {
 _HE = re.compile(r"[ (\"]h(?:e|im|is|imself)\b")
 _SHE = re.compile(r"[ (\"](?:she|hers?|herself)\b")
 _BOTH_PRONOUNS = ("he/she", "his/her", "him/her", "she/he", "her/his", "her/him")
-_INJURY_CONTEXT = _ci(
-    r"\b(?:injur\w*|date\s+of\s+(?:industrial\s+)?injury|DOI|occupational\s+claim|claim\s+from"
-    r"|industrial\s+(?:injury|accident)|work[- ]related|accident|fell|fall)\b[^.\n]{0,60}?(?P<v>"
-    + _DATE
-    + ")"
+# Run on " " + the lowered summary: opening with "a character that is not a letter" rather
+# than \b lets the engine skip through the text quickly.
+_INJURY_CONTEXT = re.compile(
+    r"[^a-z0-9_](?:injur\w*|date\s+of\s+(?:industrial\s+)?injury|doi|occupational\s+claim"
+    r"|claim\s+from|industrial\s+(?:injury|accident)|work[- ]related|accident|fell|fall)\b"
+    r"[^.\n]{0,60}?(?P<v>" + _DATE + ")"
 )
 
 _CASE_SUMMARY_LABEL = _ci(r"Case\s+Summary\s*:")
@@ -857,7 +858,7 @@ def _first_word(low: str, words: Iterable[str]) -> str | None:
 
 
 def _injury_date(summary: str) -> date | None:
-    for m in _INJURY_CONTEXT.finditer(summary):
+    for m in _INJURY_CONTEXT.finditer(" " + _lowered(summary)):
         found = _to_date(m.group("v"))
         if found:
             return found
