@@ -206,6 +206,9 @@ _SEX_WORDS = {
     "gentleman": "male",
     "lady": "female",
 }
+# The first of these words in " " + the lowered summary (a word start, not \b, opens the
+# pattern: the engine skips quickly to each candidate).
+_SEX_WORD = re.compile(r"[^a-z0-9_](?P<w>" + "|".join(_SEX_WORDS) + r")\b")
 # Counted in " " + the lowered summary with newlines as spaces: a literal start is fast.
 _HE = re.compile(r"[ (\"]h(?:e|im|is|imself)\b")
 _SHE = re.compile(r"[ (\"](?:she|hers?|herself)\b")
@@ -266,6 +269,10 @@ _NON_MTUS_CITATION = re.compile(
 )
 _CHAPTER = re.compile(r"\bchapter\s+(?P<v>\d+)")
 _SECTIONS = re.compile(r"section\(?s?\)?\s*:\s*(?P<v>.+?)(?=\.\s|\.$|\s+decision\s+based|$)", _S)
+# "3, 7-9 12" -> parts "3", "7-9", "12"; a space or comma before a range's dash does not split.
+_PAGE_PARTS = re.compile(r"[,\s]+(?![-\d]*-)")
+_PAGE_PART_COMMAS = re.compile(r"\s*,\s*")
+_DIGITS = re.compile(r"\d+")
 _PAGES = re.compile(r"pages?\(?s?\)?\s*:\s*(?P<v>\d[\d\s,\-]*)")
 
 
@@ -715,11 +722,13 @@ def _finish_item(index: int, d: _ItemDraft, text: str) -> DisputedItem:
 
 def _citation(line: str, source: str) -> Citation:
     low = line.lower()
-    families = {
-        name
-        for name, (gates, pattern) in _FAMILY_PATTERNS.items()
-        if any(gate in low for gate in gates) and pattern.search(low)
-    }
+    families = set()
+    for name, (gates, pattern) in _FAMILY_PATTERNS.items():
+        for gate in gates:
+            if gate in low:
+                if pattern.search(low):
+                    families.add(name)
+                break
     if "citation" in low:
         for m in _NON_MTUS_CITATION.finditer(low):
             cited = m.group("v")
@@ -747,9 +756,9 @@ def _citation(line: str, source: str) -> Citation:
 
 def _expand_pages(value: str) -> list[int]:
     pages: list[int] = []
-    for part in re.split(r"[,\s]+(?![-\d]*-)", value.strip()):
-        for piece in re.split(r"\s*,\s*", part):
-            bounds = [int(x) for x in re.findall(r"\d+", piece)]
+    for part in _PAGE_PARTS.split(value.strip()):
+        for piece in _PAGE_PART_COMMAS.split(part):
+            bounds = [int(x) for x in _DIGITS.findall(piece)]
             if len(bounds) == 2 and "-" in piece and 0 <= bounds[1] - bounds[0] <= 50:
                 pages.extend(range(bounds[0], bounds[1] + 1))
             else:
@@ -826,9 +835,9 @@ def _age(summary: str) -> int | None:
 
 def _sex(summary: str) -> str | None:
     low = _lowered(summary)
-    first = _first_word(low, _SEX_WORDS)
+    first = _SEX_WORD.search(" " + low)
     if first is not None:
-        return _SEX_WORDS[first]
+        return _SEX_WORDS[first.group("w")]
     # "he/she" and "his/her" are the letter's boilerplate, not the worker.
     spaced = " " + low.replace("\n", " ")
     he, she = len(_HE.findall(spaced)), len(_SHE.findall(spaced))
@@ -840,21 +849,6 @@ def _sex(summary: str) -> str | None:
     if she > he:
         return "female"
     return None
-
-
-def _first_word(low: str, words: Iterable[str]) -> str | None:
-    """The word of ``words`` that occurs first in ``low`` as a whole word (str.find is fast)."""
-    best: tuple[int, str] | None = None
-    for word in words:
-        at = low.find(word)
-        while at >= 0 and (best is None or at < best[0]):
-            before = low[at - 1 : at] if at else " "
-            after = low[at + len(word) : at + len(word) + 1] or " "
-            if not before.isalnum() and not after.isalnum():
-                best = (at, word)
-                break
-            at = low.find(word, at + 1)
-    return best[1] if best else None
 
 
 def _injury_date(summary: str) -> date | None:
@@ -872,7 +866,7 @@ def _reviewer(text: str) -> Reviewer:
     if line:
         specialties = _split_list(line.group("v"), split_and=False)
     else:
-        at = text.lower().find("board")
+        at = _lowered(text).find("board")
         board = _BOARD_CERTIFIED.search(text, at) if at >= 0 else None
         if board:
             for part in _SUBSPECIALTY.split(_fold(board.group("v"))):
