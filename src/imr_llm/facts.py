@@ -14,85 +14,83 @@ from imr_llm.schema import DisputedItem, ReasonCode, ServiceCategory
 
 __all__ = ["categorize", "enrich_item", "reason_codes", "service_facts"]
 
-_I = re.IGNORECASE
+
+def _lowered_pattern(source: str) -> re.Pattern[str]:
+    """A pattern written in any case, compiled for lowered text (case-insensitive regexes
+    are several times slower)."""
+    return re.compile(source.lower().replace("(?p<", "(?P<"))
+
 
 # Order matters: the first category whose pattern matches wins, most specific first.
 _CATEGORY_PATTERNS: list[tuple[ServiceCategory, re.Pattern[str]]] = [
     (
         ServiceCategory.FUNCTIONAL_RESTORATION,
-        re.compile(
+        _lowered_pattern(
             r"functional\s+restoration|\bFRP\b|work\s+(?:hardening|conditioning)|HELP\s+program"
-            r"|multidisciplinary|interdisciplinary\s+pain",
-            _I,
+            r"|multidisciplinary|interdisciplinary\s+pain"
         ),
     ),
-    (ServiceCategory.ACUPUNCTURE, re.compile(r"acupunct", _I)),
+    (ServiceCategory.ACUPUNCTURE, _lowered_pattern(r"acupunct")),
     (
         ServiceCategory.CHIROPRACTIC,
-        re.compile(r"chiropract|spinal\s+manipulation|manipulat|\bCMT\b", _I),
+        _lowered_pattern(r"chiropract|spinal\s+manipulation|manipulat|\bCMT\b"),
     ),
     (
         ServiceCategory.PSYCHOLOGICAL_CARE,
-        re.compile(r"psych|cognitive\s+behavio|\bCBT\b|biofeedback|counsel|behavioral", _I),
+        _lowered_pattern(r"psych|cognitive\s+behavio|\bCBT\b|biofeedback|counsel|behavioral"),
     ),
     (
         ServiceCategory.IMAGING,
-        re.compile(
+        _lowered_pattern(
             r"\bMRI\b|\bMRA\b|\bCT\b|CT\s+scan|x-?rays?\b|radiograph|ultrasound(?!\s+guided)"
             r"(?!\s+therapy)|bone\s+scan|imaging|\bEMG\b|\bNCV\b|\bNCS\b|nerve\s+conduction"
-            r"|electromyograph|arthrogram|myelogram|\bscan\b",
-            _I,
+            r"|electromyograph|arthrogram|myelogram|\bscan\b"
         ),
     ),
     (
         ServiceCategory.INJECTION,
-        re.compile(
+        _lowered_pattern(
             r"inject|epidural|\bESI\b|nerve\s+block|\bblock\b|facet|radiofrequency|ablation|rhizotomy"
-            r"|trigger\s+point|botox|prp\b|platelet",
-            _I,
+            r"|trigger\s+point|botox|prp\b|platelet"
         ),
     ),
     (
         ServiceCategory.SURGERY,
-        re.compile(
+        _lowered_pattern(
             r"surgery|surgical|arthroscop|fusion|laminectomy|discectomy|decompression|repair"
             r"|replacement|arthroplasty|-?ectomy\b|-?otomy\b|reconstruction|release\s+of|ORIF"
-            r"|implant(?:ation)?\b|debridement",
-            _I,
+            r"|implant(?:ation)?\b|debridement"
         ),
     ),
     (
         ServiceCategory.PHYSICAL_THERAPY,
-        re.compile(
+        _lowered_pattern(
             r"physical\s+therap|\bPT\b|physiotherap|occupational\s+therap|\bOT\b|aquatic|"
             r"therapeutic\s+exercise|physical\s+medicine|massage|myofascial|rehabilitat"
             r"|electrical\s+stimulation|ultrasound\s+therapy|\bTENS\b|home\s+exercise|traction"
-            r"|\btherapy\b",
-            _I,
+            r"|\btherapy\b"
         ),
     ),
     (
         ServiceCategory.EQUIPMENT,
-        re.compile(
+        _lowered_pattern(
             r"brace|support|wheelchair|walker|cane|commode|chair|bed\b|cushion|pillow|orthotic|"
             r"splint|sling|unit\b|device|equipment|\bDME\b|pad\b|wrap\b|shoe|insoles?|crutch|"
             r"scooter|collar|stimulator|cold\s+therapy|heat\s+therapy|hot/cold|cryotherap|"
-            r"compression|garment|stocking|kit\b|glove|lumbar\s+roll|rental|purchase",
-            _I,
+            r"compression|garment|stocking|kit\b|glove|lumbar\s+roll|rental|purchase"
         ),
     ),
     (
         ServiceCategory.EVALUATION,
-        re.compile(
+        _lowered_pattern(
             r"evaluat|consult|referral|exam\b|examination|assessment|office\s+visit|follow[- ]up"
             r"|visit|screen|test(?:ing)?\b|panel|urine\s+drug|\bUDS\b|lab|consultation|TOC\b"
-            r"|transfer\s+of\s+care|\bFCE\b|sleep\s+study",
-            _I,
+            r"|transfer\s+of\s+care|\bFCE\b|sleep\s+study"
         ),
     ),
     (
         ServiceCategory.MEDICATION,
-        re.compile(
+        _lowered_pattern(
             r"\d\s*(?:mg|mcg|ml|%|g)\b|tablet|\btab\b|capsule|cream|gel\b|ointment|patch|"
             r"#\s*\d|\bqty\b|medication|refill|prescription|supply|\bER\b|\bHCL\b|dose|"
             r"norco|tramadol|oxycodone|hydrocodone|gabapentin|neurontin|lyrica|pregabalin|"
@@ -103,37 +101,32 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, re.Pattern[str]]] = [
             r"trazodone|ondansetron|etodolac|famotidine|pantoprazole|compound|topical|"
             r"flector|voltaren|terocin|menthoderm|ketoprofen|methocarbamol|robaxin|orphenadrine"
             r"|nabumetone|relafen|sumatriptan|suboxone|dicopanol|deprizine|fanatrex|synapryn|"
-            r"tabradol",
-            _I,
+            r"tabradol"
         ),
     ),
 ]
 
-_BODY_PARTS = re.compile(
+_BODY_PARTS = _lowered_pattern(
     r"\b(?P<v>(?:(?:left|right|bilateral|both)\s+)?(?:lower\s+|upper\s+|mid\s+)?"
     r"(?:cervical(?:\s+spine)?|thoracic(?:\s+spine)?|lumbar(?:\s+spine)?|lumbosacral(?:\s+spine)?"
     r"|low(?:er)?\s+back|upper\s+back|mid\s+back|back|neck|shoulders?|elbows?|wrists?|hands?"
     r"|fingers?|thumbs?|hips?|knees?|ankles?|feet|foot|toes?|legs?|arms?|spine|head|pelvis"
-    r"|sacroiliac(?:\s+joint)?|forearms?|extremit(?:y|ies)|abdomen|chest|jaw|eyes?))\b",
-    _I,
+    r"|sacroiliac(?:\s+joint)?|forearms?|extremit(?:y|ies)|abdomen|chest|jaw|eyes?))\b"
 )
-_SESSIONS = re.compile(
+_SESSIONS = _lowered_pattern(
     r"(?P<v>(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|twenty"
     r"|twenty-four)\s*(?:\(\d+\)\s*)?(?:additional\s+)?(?:sessions?|visits?|treatments?|days?))"
     r"|(?:#|qty[:.]?\s*|quantity[:.]?\s*)(?P<n>\d+)"
-    r"|(?P<x>\b\d+\s*x\s*\d+\b)",
-    _I,
+    r"|(?P<x>\b\d+\s*x\s*\d+\b)"
 )
-_FREQUENCY = re.compile(
+_FREQUENCY = _lowered_pattern(
     r"(?P<v>(?:\d+|one|two|three|four|five|six)\s*(?:\(\d+\)\s*)?(?:times?|x)\s*(?:a|per|/)\s*"
     r"(?:week|day|month)|(?:once|twice)\s+(?:a|per)\s+(?:week|day|month)|\bweekly\b|\bdaily\b"
-    r"|\d+\s*x\s*(?:week|wk)|every\s+\d+(?:-\d+)?\s+hours)",
-    _I,
+    r"|\d+\s*x\s*(?:week|wk)|every\s+\d+(?:-\d+)?\s+hours)"
 )
-_DURATION = re.compile(
+_DURATION = _lowered_pattern(
     r"(?:for\s+)?(?P<v>(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s*"
-    r"(?:\(\d+\)\s*)?(?:weeks?|months?|days?)(?:\s+rental|\s+supply)?)",
-    _I,
+    r"(?:\(\d+\)\s*)?(?:weeks?|months?|days?)(?:\s+rental|\s+supply)?)"
 )
 
 
@@ -340,28 +333,22 @@ def _reasons_found(lowered: str) -> set[ReasonCode]:
     return found
 
 
-def _lowered_pattern(pattern: re.Pattern[str]) -> re.Pattern[str]:
-    """The same pattern for lowered text (case-insensitive regexes are several times slower)."""
-    return re.compile(pattern.pattern.lower().replace("(?p<", "(?P<"), pattern.flags & ~re.I)
-
-
-_LOWERED_CATEGORY_PATTERNS = [(c, _lowered_pattern(p)) for c, p in _CATEGORY_PATTERNS]
 _FACT_PATTERNS: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     # (field, pattern for lowered text, keywords one of which every match contains)
     (
         "quantity",
-        _lowered_pattern(_SESSIONS),
+        _SESSIONS,
         ("session", "visit", "treatment", "day", "#", "qty", "quantity", "x"),
     ),
     (
         "frequency",
-        _lowered_pattern(_FREQUENCY),
+        _FREQUENCY,
         ("time", "x", "week", "day", "daily", "every", "once", "twice"),
     ),
-    ("duration", _lowered_pattern(_DURATION), ("week", "month", "day")),
+    ("duration", _DURATION, ("week", "month", "day")),
     (
         "body_part",
-        _lowered_pattern(_BODY_PARTS),
+        _BODY_PARTS,
         (
             "cervical",
             "thoracic",
@@ -400,7 +387,7 @@ _FACT_PATTERNS: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
 def categorize(service: str) -> ServiceCategory:
     """The broad kind of treatment a service title names."""
     low = lowered(service)
-    for category, pattern in _LOWERED_CATEGORY_PATTERNS:
+    for category, pattern in _CATEGORY_PATTERNS:
         if pattern.search(low):
             return category
     return ServiceCategory.OTHER

@@ -96,14 +96,15 @@ _ABBREVIATIONS = frozenset(
     "dr mr mrs ms no nos vs st qty approx etc e.g i.e fig ref sec dept inc jr sr co u.s "
     "mg mcg ml cc gm oz lb lbs tab tabs cap caps hr hrs wk wks mo mos yr yrs dos sig ea pt".split()
 )
-_CONCLUSION_AT_LINE_END = _ci(
+# The end of a rationale's conclusion at a line end ("... are non-certified."), lowered.
+_CONCLUSION_AT_LINE_END = (
     r"\b(?:non-?certified|certified|necessary|established|demonstrated|supported|warranted"
     r"|indicated|recommended|appropriate|approved|denied|justified|reasonable)\b\.?[ \t]*\n"
     r"[ \t]*[\"(]?"
 )
-# Found from the end: a greedy prefix makes the engine try the last position first.
 _WORD_BEFORE = re.compile(r"[\w%)\]'\"]*$")
-_LAST_CONCLUSION = re.compile(r"(?s).*(?P<word>" + _CONCLUSION_AT_LINE_END.pattern.pattern + ")")
+# Found from the end: a greedy prefix makes the engine try the last position first.
+_LAST_CONCLUSION = re.compile(r"(?s).*(?P<word>" + _CONCLUSION_AT_LINE_END + ")")
 _CONCLUSION_VERB = _ci(r"\b(?:is|are|was|were|be|been|not)\b")
 _ORIGINAL_REQUEST_TAIL = _ci(r"original\s+request\s*,\s*")
 _WAS_THE_ORIGINAL_REQUEST = _ci(r"\bwas\s+the\s+original\s+request\b")
@@ -123,6 +124,12 @@ _SECTION_TAIL = re.compile(
     r"DOCUMENTS\s+REVIEWED|This\s+(?:is\s+the\s+)?final\s+determination\s+(?:is|was)\s+made)",
 )
 
+# A date as letters write it: 05/30/14, 5-30-2014, May 30, 2014 (matched in lowered text).
+_DATE = (
+    r"(?:\d{1,2}\s*[/-]\s*\d{1,2}\s*[/-]\s*\d{2,4}"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4})"
+)
+
 # --- The 2013 notice -------------------------------------------------------------------------
 _NOTICE_ITEM = _ci(
     r"(?:(?P<num>\d{1,2})\s*[).]\s*)?MAXIMUS\s+Federal\s+Services,?\s+Inc\.?,?\s+has\s+determined"
@@ -134,15 +141,15 @@ _NOTICE_RATIONALE = _ci(r"Rationale\s+for\s+the\s+Decision\s*:")
 _NOTICE_GUIDELINE = _ci(r"Medical\s+Treatment\s+Guidelines?(?:\(s\))?\s+Used\s*:")
 _NOTICE_DATED = _ci(
     r"Notice\s+of\s+Independent\s+Medical\s+Review\s+Determination\s*"
-    r"(?:Dated|Date)\s*:\s*(?P<v>{date})"
+    r"(?:Dated|Date)\s*:\s*(?P<v>" + _DATE + ")"
 )
 _NOTICE_APPLICATION = _ci(
     r"application\s+for\s+Independent\s+Medical\s+Review\s+was\s+"
-    r"(?:filed|received)\s+on\s+(?P<v>{date})"
+    r"(?:filed|received)\s+on\s+(?P<v>" + _DATE + ")"
 )
 _NOTICE_UR_DENIAL = _ci(
     r"Utilization\s+Review\s+(?:Denial|determination)\s+dated\s+"
-    r"(?P<v>{date})"
+    r"(?P<v>" + _DATE + ")"
 )
 
 # --- Header block and facts ------------------------------------------------------------------
@@ -166,13 +173,6 @@ _MONTHS = {
     )
     for m in names
 }
-_DATE = (
-    r"(?:\d{1,2}\s*[/-]\s*\d{1,2}\s*[/-]\s*\d{2,4}"
-    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4})"
-)
-_NOTICE_DATED = _ci(_NOTICE_DATED.pattern.pattern.replace("{date}", _DATE))
-_NOTICE_APPLICATION = _ci(_NOTICE_APPLICATION.pattern.pattern.replace("{date}", _DATE))
-_NOTICE_UR_DENIAL = _ci(_NOTICE_UR_DENIAL.pattern.pattern.replace("{date}", _DATE))
 _NUMERIC_DATE = re.compile(r"(\d{1,2})\s*[/-]\s*(\d{1,2})\s*[/-]\s*(\d{2,4})")
 _WORD_DATE = re.compile(r"([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})", _I)
 
