@@ -57,6 +57,8 @@ def lowered(text: str) -> str:
     A few recent strings are kept, by identity: a document and the parts of it being read.
     """
     recent = _LOWERED.recent
+    if recent and recent[0][0] is text:  # the usual case: the document being parsed
+        return recent[0][1]
     for i, (original, low) in enumerate(recent):
         if original is text:
             if i:  # most recently used first, so the document outlives its many small parts
