@@ -35,6 +35,38 @@ def letters_per_second(rounds: int = 100, repeats: int = 7) -> float:
     return rounds * len(texts) / best
 
 
+def stages(rounds: int = 60, repeats: int = 7) -> dict[str, float]:
+    """Microseconds per letter in each stage of ``parse``, timed inside the pipeline.
+
+    Where the time goes, so the next speed-up starts in the right place. Stages timed
+    one at a time run faster than this (their code and data stay in the CPU's caches),
+    so they are timed in turn for each letter, as ``parse`` runs them.
+    """
+    from imr_llm.explain import explain
+    from imr_llm.normalize import normalize
+    from imr_llm.pipeline import load
+    from imr_llm.rules import parse_normalized
+
+    texts = [p.read_text(encoding="utf-8") for p in LETTERS]
+    names = ("read + normalize", "rules", "facts, reasons, explanations")
+    best = dict.fromkeys(names, float("inf"))
+    for r in range(repeats):
+        spent = dict.fromkeys(names, 0.0)
+        for text in [t + " " * (r % 2) for _ in range(rounds) for t in texts]:
+            t0 = time.perf_counter()
+            raw = load(text)
+            normalized = normalize(raw.text)
+            t1 = time.perf_counter()
+            determination = parse_normalized(normalized.text, sha256=raw.sha256)
+            t2 = time.perf_counter()
+            explain(determination)
+            t3 = time.perf_counter()
+            for name, seconds in zip(names, (t1 - t0, t2 - t1, t3 - t2), strict=True):
+                spent[name] += seconds
+        best = {name: min(best[name], spent[name]) for name in names}
+    return {name: seconds / (rounds * len(texts)) * 1e6 for name, seconds in best.items()}
+
+
 def scaling() -> tuple[float, float]:
     """Seconds for one input of 100 and of 400 concatenated 21-item letters (linear: ~4x)."""
     letter = (ROOT / "tests" / "data" / "letters" / "txt" / "CM16-0248698.txt").read_text()
@@ -67,6 +99,8 @@ def main() -> None:
         f"parse: {rate:,.0f} letters/s on one core "
         f"({rate / TARGET_LETTERS_PER_SECOND:.2f}x the {TARGET_LETTERS_PER_SECOND:,}/s target)"
     )
+    for stage, micros in stages().items():
+        print(f"  {stage}: {micros:,.0f} us a letter")
     small, large = scaling()
     print(
         f"one huge input: 2,100 items in {small:.2f} s, 8,400 items in {large:.2f} s "
