@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -180,6 +181,44 @@ def test_a_dose_abbreviation_in_a_title_does_not_cut_it() -> None:
     raw = raw.replace("Acupuncture 6 sessions: Upheld", "Tramadol 50 mg. #60 for pain: Upheld")
     det = imr_llm.parse(raw)
     assert det.items[0].service == "Tramadol 50 mg. #60 for pain"
+
+
+TITLES_WITH_STOPS = [
+    "Retro. DOS 1/2/15 Acupuncture x6",
+    "Fexmid 7.5mg. #60",
+    "Pain management consultation. Follow up visits x3",
+    "Physical Therapy 2x6 for the Lumbar Spine. 12 sessions",
+    "Dr. Smith consult re: L knee",
+]
+
+
+@pytest.mark.parametrize("title", TITLES_WITH_STOPS)
+@pytest.mark.parametrize("variant", ["crlf", "single_spaced", "single_spaced_rewrapped"])
+def test_a_title_with_a_full_stop_inside_is_kept_whole(title: str, variant: str) -> None:
+    # The second item of sample 002 follows a rationale ending "... are non-certified"
+    # with no full stop: only the line break separates them.
+    raw = (DATA / "seeds" / "002_093df6f7020966b8.txt").read_text(encoding="utf-8")
+    service = GOLD["002_093df6f7020966b8.txt"]["items"][1]["service"]
+    det = imr_llm.parse(VARIANTS[variant](_replace_title(raw, service, title)))
+    assert [i.service for i in det.items][1] == title
+
+
+@pytest.mark.parametrize("title", TITLES_WITH_STOPS)
+def test_a_modified_request_whose_title_has_a_full_stop_inside(title: str) -> None:
+    case = "CM17-0009995"
+    raw = (LETTERS / "txt" / f"{case}.txt").read_text(encoding="utf-8")
+    det = imr_llm.parse(
+        VARIANTS["single_spaced_rewrapped"](_replace_title(raw, LABELS[case]["services"][0], title))
+    )
+    assert det.items[0].service == title
+    assert det.items[0].modified_by_ur
+
+
+def _replace_title(raw: str, service: str, title: str) -> str:
+    words = r"\s+".join(re.escape(w) for w in service.split())
+    found = list(re.finditer(words + r"(?=[\s.]*(?:is)?\s*:\s*(?:Upheld|Overturned))", raw))
+    assert found, service
+    return raw[: found[-1].start()] + title + raw[found[-1].end() :]
 
 
 def test_numbered_titles_and_a_blank_line_before_the_outcome() -> None:

@@ -94,7 +94,8 @@ _SENTENCE_STOP = re.compile(r"[.!?][\"')\]]*[ \t\n]+(?=[\"(]?[A-Z0-9#])")
 # Words a period follows without ending a sentence; titles are full of dose units.
 _ABBREVIATIONS = frozenset(
     "dr mr mrs ms no nos vs st qty approx etc e.g i.e fig ref sec dept inc jr sr co u.s "
-    "mg mcg ml cc gm oz lb lbs tab tabs cap caps hr hrs wk wks mo mos yr yrs dos sig ea pt".split()
+    "mg mcg ml cc gm oz lb lbs tab tabs cap caps hr hrs wk wks mo mos yr yrs dos sig ea pt "
+    "retro prn bid tid qid qhs po inj".split()
 )
 # The end of a rationale's conclusion at a line end ("... are non-certified."), lowered.
 _CONCLUSION_AT_LINE_END = (
@@ -444,9 +445,12 @@ def _titled_item(text: str, lower: int, marker: _LoweredMatch) -> _ItemDraft | N
     block_start = _title_start(text, lower, service_end)
     service_start = block_start
     modified = False
-    tails = []
-    if _lowered(text).find("original", block_start, service_end) >= 0:
-        tails = list(_ORIGINAL_REQUEST_TAIL.finditer(text, block_start, service_end))
+    tails = _original_request_tails(text, block_start, service_end)
+    if not tails and _TRAILING_IS.search(text, block_start, service_end):
+        # "The original request, <service> is: Upheld" names a request UR modified. Where the
+        # service has a sentence end inside and the letter lost its line breaks, the title
+        # found above starts too late: look back as far as a title reaches.
+        tails = _original_request_tails(text, max(lower, service_end - _LONGEST_TITLE), service_end)
     if tails:
         modified = True
         service_start = tails[-1].end()
@@ -475,6 +479,13 @@ def _titled_item(text: str, lower: int, marker: _LoweredMatch) -> _ItemDraft | N
     return draft
 
 
+def _original_request_tails(text: str, start: int, end: int) -> list[_LoweredMatch]:
+    if _lowered(text).find("original", start, end) < 0:
+        return []
+    return list(_ORIGINAL_REQUEST_TAIL.finditer(text, start, end))
+
+
+_LONGEST_TITLE = 300
 _TITLE_WINDOWS = (300, 1200)
 """Most titles fit the first window, all the second; looking only that far back is fast."""
 
@@ -490,40 +501,64 @@ def _title_start(text: str, lower: int, upper: int) -> int:
 
 
 def _boundary_after(text: str, lower: int, upper: int) -> int:
-    """The end of the last boundary in [lower, upper): each search looks from the end."""
-    best = lower
+    """Where a title that ends at ``upper`` starts: after the last boundary in [lower, upper).
+
+    Boundaries are a blank line, a sentence end and the end of a rationale's conclusion
+    ("... are non-certified"), which is all that separates items once a letter loses its
+    blank lines. A title is a heading and starts a line, so a boundary at a line end wins
+    over a later sentence end in mid-line ("... not medically necessary.\nPain management
+    consultation. Follow-up visits x3: Upheld" is one title), and when the search starts a
+    line, a sentence end in mid-line is part of the title. Only text whose lines were
+    joined has neither; there the last sentence end counts.
+    """
+    start = lower
     paragraph = text.rfind("\n\n", lower, upper)
     if paragraph >= 0:
-        best = paragraph + 2
-    stop = upper
-    while (m := _last_match(_SENTENCE_STOP, text, best, stop)) is not None:
-        period = m.start()
-        word = _WORD_BEFORE.search(text, max(0, period - 40), period)
-        token = word.group().lower().rstrip(".") if word else ""
-        if len(token) > 1 and token not in _ABBREVIATIONS:  # "J. Smith" is an initial
-            best = m.end()
-            break
-        stop = word.start() if word else period
-    stop = upper
+        start = paragraph + 2
+    stops = [
+        m
+        for m in _SENTENCE_STOP.finditer(text, start, upper)
+        if not _ends_abbreviation(text, m.start())
+    ]
+    line_ends = [m.end() for m in stops if "\n" in m.group()]
+    conclusion = _last_conclusion(text, lower, start, upper)
+    if conclusion is not None:
+        line_ends.append(conclusion)
+    best = start
+    if line_ends:
+        best = max(line_ends)
+    elif stops and not _opens_line(text, start, upper):
+        best = stops[-1].end()
+    return _skip_space(text, best, upper)
+
+
+def _last_conclusion(text: str, lower: int, start: int, upper: int) -> int | None:
+    """The end of the last rationale conclusion at a line end in [start, upper), or None."""
     low = _lowered(text)
-    while (c := _LAST_CONCLUSION.match(low, best, stop)) is not None:
+    stop = upper
+    while (c := _LAST_CONCLUSION.match(low, start, stop)) is not None:
         following = text[c.end() : c.end() + 1]
         line_start = text.rfind("\n", lower, c.start("word")) + 1
         sentence_start = max(line_start - 120, lower)
         if (following.isupper() or following.isdigit()) and _CONCLUSION_VERB.search(
             text, sentence_start, c.start("word")
         ):
-            best = c.end()
-            break
+            return c.end()
         stop = c.start("word")
-    return _skip_space(text, best, upper)
+    return None
 
 
-def _last_match(pattern: re.Pattern[str], text: str, pos: int, endpos: int) -> re.Match[str] | None:
-    """The last match of ``pattern`` in ``text[pos:endpos]``: a forward scan, fast where
-    the pattern opens with a rare character."""
-    matches = list(pattern.finditer(text, pos, endpos))
-    return matches[-1] if matches else None
+def _opens_line(text: str, pos: int, upper: int) -> bool:
+    return pos == 0 or text[pos - 1] == "\n" or "\n" in text[pos : _skip_space(text, pos, upper)]
+
+
+def _ends_abbreviation(text: str, period: int) -> bool:
+    """Whether the period at ``period`` closes an abbreviation, an initial ("J. Smith") or a
+    dose unit ("7.5mg. #60") rather than a sentence."""
+    word = _WORD_BEFORE.search(text, max(0, period - 40), period)
+    token = word.group().lower().rstrip(".") if word else ""
+    unit = token.lstrip("0123456789")
+    return len(token) <= 1 or token in _ABBREVIATIONS or (unit != token and unit in _ABBREVIATIONS)
 
 
 def _modified_block_start(text: str, lower: int, title_start: int) -> int:
