@@ -44,5 +44,12 @@ def test_double_spacing_is_undone_and_paragraph_breaks_kept() -> None:
     assert "double spacing" in out.removed
 
 
+def test_triple_spacing_is_undone_too() -> None:
+    lines = [f"line {i}" for i in range(8)]
+    raw = "\n\n\n".join(lines[:4]) + "\n\n\n\n\n" + "\n\n\n".join(lines[4:]) + "\n"
+    out = normalize(raw)
+    assert out.text == "\n".join(lines[:4]) + "\n\n" + "\n".join(lines[4:]) + "\n"
+
+
 def test_numbers_that_look_like_footers_inside_text_survive() -> None:
     assert "2/2" in normalize("reflexes\n2/2\nnext\n").text

@@ -68,6 +68,7 @@ _HEADER_LIKE = re.compile(
 _LINE_END_HYPHEN = re.compile(r"-\n[ \n]*")
 _SPACE_RUNS = re.compile(r"   *")
 _BLANK_LINE_RUNS = re.compile(r"\n\n\n+")
+_NEWLINE_RUNS = re.compile(r"\n\n*")
 
 
 @dataclass(frozen=True)
@@ -190,5 +191,10 @@ def _is_double_spaced(lines: list[str]) -> bool:
 
 
 def _undo_double_spacing(text: str) -> str:
-    # One empty line after each line was spacing; any more was a paragraph break.
-    return text.replace("\n\n", "\n")
+    """Each line was followed by the same number of empty lines (usually one); a longer
+    run of them was a paragraph break."""
+    if text.count("\n\n\n") < text.count("\n") / 6:  # one empty line apart: the common case
+        return text.replace("\n\n", "\n")
+    runs = Counter(len(run) for run in _NEWLINE_RUNS.findall(text))
+    spacing = max(runs, key=lambda length: (runs[length], -length))
+    return _NEWLINE_RUNS.sub(lambda m: "\n" if len(m.group()) <= spacing else "\n\n", text)
