@@ -515,25 +515,20 @@ def _boundary_after(text: str, lower: int, upper: int) -> int:
     paragraph = text.rfind("\n\n", lower, upper)
     if paragraph >= 0:
         start = paragraph + 2
-    stops = [
-        m
-        for m in _SENTENCE_STOP.finditer(text, start, upper)
-        if not _ends_abbreviation(text, m.start())
-    ]
-    line_ends = [m.end() for m in stops if "\n" in m.group()]
-    conclusion = _last_conclusion(text, lower, start, upper)
-    if conclusion is not None:
-        line_ends.append(conclusion)
-    best = start
-    if line_ends:
-        best = max(line_ends)
-    elif stops and not _opens_line(text, start, upper):
-        best = stops[-1].end()
+    stops = list(_SENTENCE_STOP.finditer(text, start, upper))
+    stops.reverse()  # the last first: most windows need only one or two looked at
+    at_line_end = (m for m in stops if "\n" in m.group())
+    line_end = next((m.end() for m in at_line_end if not _ends_abbreviation(text, m.start())), -1)
+    best = max(line_end, _last_conclusion(text, lower, start, upper))
+    if best < 0:
+        best = start
+        if not _opens_line(text, start, upper):
+            best = next((m.end() for m in stops if not _ends_abbreviation(text, m.start())), start)
     return _skip_space(text, best, upper)
 
 
-def _last_conclusion(text: str, lower: int, start: int, upper: int) -> int | None:
-    """The end of the last rationale conclusion at a line end in [start, upper), or None."""
+def _last_conclusion(text: str, lower: int, start: int, upper: int) -> int:
+    """The end of the last rationale conclusion at a line end in [start, upper), or -1."""
     low = _lowered(text)
     stop = upper
     while (c := _LAST_CONCLUSION.match(low, start, stop)) is not None:
@@ -545,7 +540,7 @@ def _last_conclusion(text: str, lower: int, start: int, upper: int) -> int | Non
         ):
             return c.end()
         stop = c.start("word")
-    return None
+    return -1
 
 
 def _opens_line(text: str, pos: int, upper: int) -> bool:
