@@ -157,6 +157,24 @@ def test_the_2013_notice_lists_each_item_once_despite_the_lost_space() -> None:
     assert det.ur_denial_date == date(2013, 8, 30)
 
 
+def test_a_2013_notice_with_a_guideline_line_for_each_side() -> None:
+    raw = (DATA / "layouts" / "notice_2013.txt").read_text(encoding="utf-8")
+    raw = raw.replace(
+        "Medical Treatment Guideline(s) Used: MTUS",
+        "Medical Treatment Guideline(s) Used by the Claims Administrator: ODG Pain Chapter.\n"
+        "Medical Treatment Guideline(s) Used by the Expert Reviewer: MTUS",
+    )
+    det = imr_llm.parse(raw)
+    assert [i.outcome for i in det.items] == [Outcome.UPHELD, Outcome.OVERTURNED]
+    for item in det.items:
+        assert item.claims_administrator_guideline == "ODG Pain Chapter."
+        assert item.maximus_guideline is not None
+        assert item.maximus_guideline.startswith("MTUS Chronic Pain")
+        assert item.guideline_sources == ["MTUS", "ODG"]
+    assert det.items[1].rationale is not None
+    assert det.items[1].rationale.endswith("The request is medically necessary.")
+
+
 def test_a_missing_section_gives_what_was_found_and_a_warning() -> None:
     raw = (DATA / "seeds" / "000_d369924a656f10dc.txt").read_text(encoding="utf-8")
     cut = raw[: raw.index("IMR ISSUES")]

@@ -139,7 +139,12 @@ _NOTICE_ITEM = _ci(
     _S,
 )
 _NOTICE_RATIONALE = _ci(r"Rationale\s+for\s+the\s+Decision\s*:")
-_NOTICE_GUIDELINE = _ci(r"Medical\s+Treatment\s+Guidelines?(?:\(s\))?\s+Used\s*:")
+# "... Used:", or one line for each side: "... Used by the Claims Administrator:" and
+# "... Used by the Expert Reviewer:".
+_NOTICE_GUIDELINE = _ci(
+    r"Medical\s+Treatment\s+Guidelines?(?:\(s\))?\s+Used"
+    r"(?:\s+by\s+the\s+(?P<by>[a-z/]+(?:\s+[a-z/]+){0,3}?))?\s*:"
+)
 _NOTICE_DATED = _ci(
     r"Notice\s+of\s+Independent\s+Medical\s+Review\s+Determination\s*"
     r"(?:Dated|Date)\s*:\s*(?P<v>" + _DATE + ")"
@@ -704,13 +709,30 @@ def _notice_items(text: str, notes: list[str]) -> list[_ItemDraft]:
                 stop = bounds[k] + next_item.start()
             tail = _SECTION_TAIL.search(text, bounds[k], stop)
             d.rationale = _trimmed(text, bounds[k], tail.start() if tail else stop)
-        if len(guidelines) == len(drafts):
-            for d, g, r in zip(drafts, guidelines, rationales, strict=True):
-                if g.end() < r.start():
-                    d.maximus_guideline = _trimmed(text, g.end(), r.start())
+        previous_end = 0
+        for d, r in zip(drafts, rationales, strict=True):
+            _notice_guidelines(
+                text, d, [g for g in guidelines if previous_end <= g.start() < r.start()], r.start()
+            )
+            previous_end = r.end()
     elif drafts:
         notes.append("rationales could not be matched to the items of this 2013 notice")
     return drafts
+
+
+def _notice_guidelines(
+    text: str, draft: _ItemDraft, labels: list[_LoweredMatch], rationale_at: int
+) -> None:
+    """The guideline lines that come before an item's rationale: the claims administrator's
+    where the label says so, the reviewer's otherwise."""
+    ends = [g.start() for g in labels[1:]] + [rationale_at]
+    for label, end in zip(labels, ends, strict=True):
+        found = _trimmed(text, label.end(), end)
+        by = (label.group("by") or "").lower()
+        if "claims" in by or "administrator" in by:
+            draft.ca_guideline = found
+        else:
+            draft.maximus_guideline = found
 
 
 # --- Finishing an item -----------------------------------------------------------------------
