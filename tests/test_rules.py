@@ -175,6 +175,14 @@ def test_a_2013_notice_with_a_guideline_line_for_each_side() -> None:
     assert det.items[1].rationale.endswith("The request is medically necessary.")
 
 
+def test_a_heading_that_lost_the_space_after_its_comma_is_still_found() -> None:
+    raw = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
+    det = imr_llm.parse(raw.replace("IMR ISSUES, DECISIONS", "IMR ISSUES,DECISIONS"))
+    assert det.format is LetterFormat.FINAL_DETERMINATION
+    assert not [w for w in det.warnings if "heading" in w]
+    assert len(det.items) == 2
+
+
 def test_a_missing_section_gives_what_was_found_and_a_warning() -> None:
     raw = (DATA / "seeds" / "000_d369924a656f10dc.txt").read_text(encoding="utf-8")
     cut = raw[: raw.index("IMR ISSUES")]

@@ -44,8 +44,14 @@ _S = re.DOTALL
 
 
 def _heading(words: str) -> _CI:
-    """A heading that may wrap or be spaced differently: words joined by any whitespace."""
-    return _ci(r"\s+".join(re.escape(w) for w in words.split()))
+    """A heading that may wrap or be spaced differently: words joined by any whitespace,
+    or none after punctuation (PDF text can lose the space in "ISSUES,DECISIONS")."""
+    pattern = ""
+    for word in words.split():
+        if pattern:
+            pattern += r"\s*" if not pattern[-1].isalnum() else r"\s+"
+        pattern += re.escape(word)
+    return _ci(pattern)
 
 
 # --- Layout headings -------------------------------------------------------------------------
