@@ -782,11 +782,10 @@ def _citation(line: str, source: str) -> Citation:
     low = line.lower()
     families = set()
     for name, (gates, pattern) in _FAMILY_PATTERNS.items():
-        for gate in gates:
-            if gate in low:
-                if pattern.search(low):
-                    families.add(name)
-                break
+        found = [at for at in map(low.find, gates) if at >= 0]
+        # A match holds one of its gate words and starts at most a few words before it.
+        if found and pattern.search(low, max(0, min(found) - 40)):
+            families.add(name)
     if "citation" in low:
         for m in _NON_MTUS_CITATION.finditer(low):
             cited = m.group("v")
