@@ -13,7 +13,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-from imr_llm.facts import enrich_item
+from imr_llm.facts import item_facts
 from imr_llm.schema import Determination, DisputedItem, ReasonCode
 
 __all__ = [
@@ -178,6 +178,10 @@ def reason_sentence(code: ReasonCode, language: Language = "en") -> str:
 
 def explain_item(item: DisputedItem, language: Language = "en") -> str:
     """What was decided on one item, what it means, and why, in short sentences."""
+    return _explanation(item, item.reasons, language)
+
+
+def _explanation(item: DisputedItem, reasons: list[ReasonCode], language: Language) -> str:
     approved = item.outcome.approved
     parts = [
         text(language, "approved" if approved else "not_approved", service=item.service),
@@ -185,7 +189,7 @@ def explain_item(item: DisputedItem, language: Language = "en") -> str:
     ]
     if item.modified_by_ur and not approved:
         parts.append(text(language, "modified"))
-    parts.extend(reason_sentence(code, language) for code in item.reasons[:2])
+    parts.extend(reason_sentence(code, language) for code in reasons[:2])
     return " ".join(parts)
 
 
@@ -217,15 +221,14 @@ def explain(determination: Determination) -> Determination:
     """
     items = []
     for item in determination.items:
-        enriched = enrich_item(item) if not item.explanation else item
-        if not enriched.explanation:
-            enriched = enriched.model_copy(
-                update={
-                    "explanation": explain_item(enriched),
-                    "reason": " ".join(reason_sentence(c) for c in enriched.reasons[:2]) or None,
-                    "next_steps": next_steps(enriched),
-                }
-            )
-        items.append(enriched)
+        if item.explanation:
+            items.append(item)
+            continue
+        update = item_facts(item)
+        reasons: list[ReasonCode] = update["reasons"]
+        update["explanation"] = _explanation(item, reasons, "en")
+        update["reason"] = " ".join(reason_sentence(c) for c in reasons[:2]) or None
+        update["next_steps"] = next_steps(item)
+        items.append(item.model_copy(update=update))
     summary = determination.summary or summarize_items(items)
     return determination.model_copy(update={"items": items, "summary": summary})

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from imr_llm._casefold import lowered
 from imr_llm.schema import DisputedItem, ReasonCode, ServiceCategory
 
-__all__ = ["categorize", "enrich_item", "reason_codes", "service_facts"]
+__all__ = ["categorize", "enrich_item", "item_facts", "reason_codes", "service_facts"]
 
 
 def _lowered_pattern(source: str) -> re.Pattern[str]:
@@ -425,13 +426,15 @@ def reason_codes(rationale: str | None, *, overturned: bool) -> list[ReasonCode]
     return [code for code in _REASON_ORDER if code in found][:3] or [ReasonCode.OTHER]
 
 
+def item_facts(item: DisputedItem) -> dict[str, Any]:
+    """The rules-recognized category, facts and reasons of an item, as field updates."""
+    return {
+        "category": categorize(item.service),
+        "reasons": reason_codes(item.rationale, overturned=item.outcome.approved),
+        **service_facts(item.service),
+    }
+
+
 def enrich_item(item: DisputedItem) -> DisputedItem:
     """The item with its rules-recognized category, facts and reasons filled in."""
-    facts = service_facts(item.service)
-    return item.model_copy(
-        update={
-            "category": categorize(item.service),
-            "reasons": reason_codes(item.rationale, overturned=item.outcome.approved),
-            **facts,
-        }
-    )
+    return item.model_copy(update=item_facts(item))
