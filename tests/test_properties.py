@@ -7,7 +7,10 @@ from hypothesis import strategies as st
 
 import imr_llm
 from imr_llm import ImrError
-from tests.conftest import SEEDS
+from tests.conftest import DATA, SEEDS
+
+# The samples and the constructed letters in the other layouts.
+SAMPLES = [*SEEDS, *sorted((DATA / "layouts").glob("*.txt"))]
 
 LETTER_WORDS = [
     "IMR ISSUES, DECISIONS AND RATIONALES\n",
@@ -28,6 +31,25 @@ LETTER_WORDS = [
     "Case Number: CM16-0000001\n",
     "Date of Injury: 13/45/2016\n",
     "Priority: Standard Application\nReceived:\n",
+    "MAXIMUS FEDERAL SERVICES, INC. Notice of Independent Medical Review Determination\n",
+    "INDEPENDENT MEDICAL REVIEW DECISION AND RATIONALE\n",
+    "Rationale for the Decision: ",
+    "Medical Treatment Guideline(s) Used: ",
+    "Medical Treatment Guideline(s) Used by the Claims Administrator: ",
+    "2) Regarding the request for ",
+    "MEDICAL PROFESSIONAL REVIEW\n",
+    "RATIONALE FOR WHY THE REQUESTED TREATMENT/SERVICE IS/WAS NOT MEDICALLY NECESSARY:\n",
+    "IMR DECISION(S) AND RATIONALE(S)\n",
+    "CLINICAL CASE SUMMARY\n",
+    "Board Certified in ",
+    " and is licensed to practice in ",
+    "State(s) of Licensure: ",
+    "Certification(s)/Specialty: ",
+    "Section(s): ",
+    "Non-MTUS Citation ",
+    ". ",
+    "7.5mg. ",
+    "\n\n\n",
 ]
 fragments = st.lists(st.one_of(st.sampled_from(LETTER_WORDS), st.text(max_size=40)), max_size=30)
 
@@ -54,9 +76,9 @@ def test_arbitrary_unicode_raises_only_imr_errors(text: str) -> None:
     _check(text)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(
-    st.integers(min_value=0, max_value=4),
+    st.integers(min_value=0, max_value=len(SEEDS) + 2),
     st.integers(min_value=0),
     st.integers(min_value=0),
     st.text(max_size=60),
@@ -64,7 +86,7 @@ def test_arbitrary_unicode_raises_only_imr_errors(text: str) -> None:
 def test_a_real_letter_with_text_cut_and_inserted(
     seed: int, at: int, cut: int, insert: str
 ) -> None:
-    raw = SEEDS[seed].read_text(encoding="utf-8")
+    raw = SAMPLES[seed].read_text(encoding="utf-8")
     at %= len(raw)
     cut = at + cut % 200
     _check(raw[:at] + insert + raw[cut:])

@@ -90,6 +90,7 @@ _ITEM_LABEL = (
     r"|medical\s+treatment\s+guidelines?|guidelines?(?:\s+used)?|rationale)\s*:"
 )
 _AFTER_OUTCOME = _ci(r"\s*" + _ITEM_LABEL)
+_ONLY_SPACE_LEFT = re.compile(r"\s*\Z")
 _CA_GUIDELINE = _ci(r"claims\s+administrator\s+guideline\s*:")
 _MAXIMUS_GUIDELINE = _ci(r"maximus\s+guideline\s*:")
 _DECISION_RATIONALE = _ci(r"decision\s+rationale\s*:")
@@ -405,7 +406,9 @@ def _valid_markers(text: str, start: int, end: int) -> list[_LoweredMatch]:
     """Outcome markers that the item's own headings follow (or that end the text)."""
     found = []
     for m in _OUTCOME_MARKER.finditer(text, start, end):
-        if _AFTER_OUTCOME.match(text, m.end(), m.end() + 200) or not text[m.end() :].strip():
+        if _AFTER_OUTCOME.match(text, m.end(), m.end() + 200) or _ONLY_SPACE_LEFT.match(
+            text, m.end()
+        ):
             found.append(m)
     return found
 
@@ -715,12 +718,15 @@ def _notice_items(text: str, notes: list[str]) -> list[_ItemDraft]:
                 stop = bounds[k] + next_item.start()
             tail = _SECTION_TAIL.search(text, bounds[k], stop)
             d.rationale = _trimmed(text, bounds[k], tail.start() if tail else stop)
-        previous_end = 0
+        # Each item's guideline lines stand between the previous rationale and its own.
+        labels = iter(guidelines)
+        label = next(labels, None)
         for d, r in zip(drafts, rationales, strict=True):
-            _notice_guidelines(
-                text, d, [g for g in guidelines if previous_end <= g.start() < r.start()], r.start()
-            )
-            previous_end = r.end()
+            own = []
+            while label is not None and label.start() < r.start():
+                own.append(label)
+                label = next(labels, None)
+            _notice_guidelines(text, d, own, r.start())
     elif drafts:
         notes.append("rationales could not be matched to the items of this 2013 notice")
     return drafts
@@ -731,8 +737,8 @@ def _notice_guidelines(
 ) -> None:
     """The guideline lines that come before an item's rationale: the claims administrator's
     where the label says so, the reviewer's otherwise."""
-    ends = [g.start() for g in labels[1:]] + [rationale_at]
-    for label, end in zip(labels, ends, strict=True):
+    for k, label in enumerate(labels):
+        end = labels[k + 1].start() if k + 1 < len(labels) else rationale_at
         found = _trimmed(text, label.end(), end)
         by = (label.group("by") or "").lower()
         if "claims" in by or "administrator" in by:
