@@ -78,6 +78,20 @@ def scaling() -> tuple[float, float]:
     return times[0], times[1]
 
 
+def hostile_scaling() -> tuple[float, float]:
+    """Seconds for 0.5 and 2 MB of outcome markers that no item headings follow (linear: ~4x).
+
+    Text built to make a parser look at the rest of the letter once per marker.
+    """
+    times = []
+    for copies in (20_000, 80_000):
+        text = "IMR ISSUES, DECISIONS AND RATIONALES\n" + "Physical therapy: Upheld x\n" * copies
+        start = time.perf_counter()
+        imr_llm.parse(text)
+        times.append(time.perf_counter() - start)
+    return times[0], times[1]
+
+
 def _timed(cmd: list[str], runs: int = 7) -> float:
     times = []
     for _ in range(runs):
@@ -104,6 +118,11 @@ def main() -> None:
     small, large = scaling()
     print(
         f"one huge input: 2,100 items in {small:.2f} s, 8,400 items in {large:.2f} s "
+        f"({large / small:.1f}x for 4x the text)"
+    )
+    small, large = hostile_scaling()
+    print(
+        f"outcome markers with no items: 0.5 MB in {small:.2f} s, 2 MB in {large:.2f} s "
         f"({large / small:.1f}x for 4x the text)"
     )
     overhead = startup_overhead()
