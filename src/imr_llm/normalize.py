@@ -57,7 +57,7 @@ _PAGE_FOOTER = re.compile(
 )
 # Cheap pre-check (a literal first character is fast): a line that could be a footer at all.
 _MAYBE_FOOTER = re.compile(r"\n ?(?:page|\d+ of \d|- ?\d+ ?-)", re.IGNORECASE)
-# ASCII that is not a control character: deleting it leaves only the control characters.
+# ASCII other than the control characters _INVISIBLE removes: deleting it leaves only those.
 _PRINTABLE_ASCII = bytes(c for c in range(128) if c in (9, 10, 11, 12, 13) or 32 <= c < 127)
 # A line that opens a page and reads like letterhead rather than letter.
 _HEADER_LIKE = re.compile(
