@@ -240,6 +240,23 @@ def test_a_modified_request_whose_title_has_a_full_stop_inside(title: str) -> No
     assert det.items[0].modified_by_ur
 
 
+@pytest.mark.parametrize("case", ["CM16-0248698", "CM17-0011703", "CM17-0007142"])
+def test_titles_joined_to_the_rationale_line_before_them(case: str) -> None:
+    # Some PDF text loses the line break between a rationale's last line and the next title.
+    raw = (LETTERS / "txt" / f"{case}.txt").read_text(encoding="utf-8")
+    services = LABELS[case]["services"]
+    joined = 0
+    for service in services[1:]:
+        words = r"\s+".join(re.escape(w) for w in service.split())
+        before = list(re.finditer(r"[ \t]*\n[ \t\n]*(?=" + words + r"[\s.]*(?:is)?\s*:)", raw))
+        if before:  # a modified request's title follows "original request," on its line
+            raw = raw[: before[-1].start()] + " " + raw[before[-1].end() :]
+            joined += 1
+    assert joined
+    det = imr_llm.parse(raw)
+    assert [fold(i.service) for i in det.items] == [fold(s) for s in services]
+
+
 def _replace_title(raw: str, service: str, title: str) -> str:
     words = r"\s+".join(re.escape(w) for w in service.split())
     found = list(re.finditer(words + r"(?=[\s.]*(?:is)?\s*:\s*(?:Upheld|Overturned))", raw))

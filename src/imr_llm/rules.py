@@ -110,6 +110,13 @@ _CONCLUSION_AT_LINE_END = (
     r"|indicated|recommended|appropriate|approved|denied|justified|reasonable)\b\.?[ \t]*\n"
     r"[ \t]*[\"(]?"
 )
+# A sentence with one of these says something: it is a rationale's, not a title.
+_PROSE_VERB = re.compile(r"\b(?:is|are|was|were|be|been|should|would|has|have|had)\b")
+# The last word of a rationale's conclusion ("... is not medically necessary.").
+_CONCLUDING_WORDS = frozenset(
+    "certified necessary established demonstrated supported warranted indicated recommended "
+    "appropriate approved denied justified reasonable".split()
+)
 _WORD_BEFORE = re.compile(r"[\w%)\]'\"]*$")
 # Found from the end: a greedy prefix makes the engine try the last position first.
 _LAST_CONCLUSION = re.compile(r"(?s).*(?P<word>" + _CONCLUSION_AT_LINE_END + ")")
@@ -499,7 +506,7 @@ def _original_request_tails(text: str, start: int, end: int) -> list[_LoweredMat
     return list(_ORIGINAL_REQUEST_TAIL.finditer(text, start, end))
 
 
-_LONGEST_TITLE = 300
+_LONGEST_TITLE = 200
 _TITLE_WINDOWS = (300, 1200)
 """Most titles fit the first window, all the second; looking only that far back is fast."""
 
@@ -508,13 +515,13 @@ def _title_start(text: str, lower: int, upper: int) -> int:
     """Where an item title begins: after the last boundary before its outcome."""
     for window in _TITLE_WINDOWS:
         if upper - lower > window:
-            start = _boundary_after(text, upper - window, upper)
+            start = _boundary_after(text, upper - window, upper, lower_is_boundary=False)
             if start > upper - window:
                 return start
-    return _boundary_after(text, lower, upper)
+    return _boundary_after(text, lower, upper, lower_is_boundary=True)
 
 
-def _boundary_after(text: str, lower: int, upper: int) -> int:
+def _boundary_after(text: str, lower: int, upper: int, *, lower_is_boundary: bool) -> int:
     """Where a title that ends at ``upper`` starts: after the last boundary in [lower, upper).
 
     Boundaries are a blank line, a sentence end and the end of a rationale's conclusion
@@ -529,16 +536,41 @@ def _boundary_after(text: str, lower: int, upper: int) -> int:
     paragraph = text.rfind("\n\n", lower, upper)
     if paragraph >= 0:
         start = paragraph + 2
+        lower_is_boundary = True
     stops = list(_SENTENCE_STOP.finditer(text, start, upper))
     stops.reverse()  # the last first: most windows need only one or two looked at
     at_line_end = (m for m in stops if "\n" in m.group())
     line_end = next((m.end() for m in at_line_end if not _ends_abbreviation(text, m.start())), -1)
     best = max(line_end, _last_conclusion(text, lower, start, upper))
-    if best < 0:
-        best = start
-        if not _opens_line(text, start, upper):
-            best = next((m.end() for m in stops if not _ends_abbreviation(text, m.start())), start)
-    return _skip_space(text, best, upper)
+    # Without a line end to go by (lines joined, or a window cut mid-text) the title still
+    # starts where the rationale before it ends.
+    line_known = best >= 0 or (lower_is_boundary and _opens_line(text, start, upper))
+    best = _rationale_end_in_title(text, stops, max(best, start), upper, line_known=line_known)
+    return best if best == lower else _skip_space(text, best, upper)
+
+
+def _rationale_end_in_title(
+    text: str, stops: list[re.Match[str]], best: int, upper: int, *, line_known: bool
+) -> int:
+    """A title is short, and names a treatment rather than saying something about it. Where a
+    letter joined a title to the rationale before it ("... is not medically necessary. Norco
+    10/325: Upheld"), the rationale's last sentence ends there: the last one that concludes or
+    has a verb. Failing that, a title too long to be one, or one whose line start is unknown,
+    starts after the last sentence end.
+
+    ``stops`` are the sentence ends before ``upper``, the last first.
+    """
+    low = _lowered(text)
+    after_best = [m for m in stops if m.end() > best and not _ends_abbreviation(text, m.start())]
+    for k, m in enumerate(after_best):
+        sentence_start = after_best[k + 1].end() if k + 1 < len(after_best) else best
+        if _word_before(text, m.start()) in _CONCLUDING_WORDS or _PROSE_VERB.search(
+            low, sentence_start, m.start()
+        ):
+            return m.end()
+    if after_best and (not line_known or upper - best > _LONGEST_TITLE):
+        return after_best[0].end()
+    return best
 
 
 def _last_conclusion(text: str, lower: int, start: int, upper: int) -> int:
@@ -561,11 +593,15 @@ def _opens_line(text: str, pos: int, upper: int) -> bool:
     return pos == 0 or text[pos - 1] == "\n" or "\n" in text[pos : _skip_space(text, pos, upper)]
 
 
+def _word_before(text: str, period: int) -> str:
+    word = _WORD_BEFORE.search(text, max(0, period - 40), period)
+    return word.group().lower().rstrip(".") if word else ""
+
+
 def _ends_abbreviation(text: str, period: int) -> bool:
     """Whether the period at ``period`` closes an abbreviation, an initial ("J. Smith") or a
     dose unit ("7.5mg. #60") rather than a sentence."""
-    word = _WORD_BEFORE.search(text, max(0, period - 40), period)
-    token = word.group().lower().rstrip(".") if word else ""
+    token = _word_before(text, period)
     unit = token.lstrip("0123456789")
     return len(token) <= 1 or token in _ABBREVIATIONS or (unit != token and unit in _ABBREVIATIONS)
 
