@@ -528,9 +528,11 @@ def _boundary_after(text: str, lower: int, upper: int, *, lower_is_boundary: boo
     ("... are non-certified"), which is all that separates items once a letter loses its
     blank lines. A title is a heading and starts a line, so a boundary at a line end wins
     over a later sentence end in mid-line ("... not medically necessary.\nPain management
-    consultation. Follow-up visits x3: Upheld" is one title), and when the search starts a
-    line, a sentence end in mid-line is part of the title. Only text whose lines were
-    joined has neither; there the last sentence end counts.
+    consultation. Follow-up visits x3: Upheld" is one title), unless the later sentence
+    reads like the rationale's (see :func:`_rationale_end_in_title`).
+
+    ``lower_is_boundary`` says whether ``lower`` itself is one (the end of the previous
+    rationale's label, or of the section's opening) or just where a search window begins.
     """
     start = lower
     paragraph = text.rfind("\n\n", lower, upper)
