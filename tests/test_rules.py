@@ -257,6 +257,21 @@ def test_titles_joined_to_the_rationale_line_before_them(case: str) -> None:
     assert [fold(i.service) for i in det.items] == [fold(s) for s in services]
 
 
+@pytest.mark.parametrize(
+    "furniture",
+    ["CM17-0007142", "IMR Case Number: CM17-0007142 Page 2 of 4", "Page 2\nCM17-0007142"],
+)
+def test_a_page_header_between_an_outcome_and_its_headings(furniture: str) -> None:
+    # Text extracted page by page without form feeds keeps each page's running header.
+    raw = (LETTERS / "txt" / "CM17-0007142.txt").read_text(encoding="utf-8")
+    raw = re.sub(r"(: *(?:Upheld|Overturned) *\n)", lambda m: m.group(1) + furniture + "\n", raw)
+    det = imr_llm.parse(raw)
+    assert [fold(i.service) for i in det.items] == [
+        fold(s) for s in LABELS["CM17-0007142"]["services"]
+    ]
+    assert all(i.claims_administrator_guideline for i in det.items)
+
+
 def _replace_title(raw: str, service: str, title: str) -> str:
     words = r"\s+".join(re.escape(w) for w in service.split())
     found = list(re.finditer(words + r"(?=[\s.]*(?:is)?\s*:\s*(?:Upheld|Overturned))", raw))

@@ -89,7 +89,13 @@ _ITEM_LABEL = (
     r"(?:claims\s+administrator\s+guideline|maximus\s+guideline|decision\s+rationale"
     r"|medical\s+treatment\s+guidelines?|guidelines?(?:\s+used)?|rationale)\s*:"
 )
-_AFTER_OUTCOME = _ci(r"\s*" + _ITEM_LABEL)
+# A page break can fall between an outcome and its headings, leaving the next page's running
+# header (case number, "Page 2 of 4", letterhead) in between.
+_PAGE_FURNITURE = (
+    r"[^\n]{0,100}?\b(?:CM\d{2}-\d{4,}|page\s+\d+|case\s+(?:number|no)|final\s+determination"
+    r"|independent\s+medical\s+review|maximus\s+federal)\b[^\n]{0,100}\n\s*"
+)
+_AFTER_OUTCOME = _ci(r"\s*(?:" + _PAGE_FURNITURE + r"){0,2}" + _ITEM_LABEL)
 _ONLY_SPACE_LEFT = re.compile(r"\s*\Z")
 _CA_GUIDELINE = _ci(r"claims\s+administrator\s+guideline\s*:")
 _MAXIMUS_GUIDELINE = _ci(r"maximus\s+guideline\s*:")
@@ -413,7 +419,7 @@ def _valid_markers(text: str, start: int, end: int) -> list[_LoweredMatch]:
     """Outcome markers that the item's own headings follow (or that end the text)."""
     found = []
     for m in _OUTCOME_MARKER.finditer(text, start, end):
-        if _AFTER_OUTCOME.match(text, m.end(), m.end() + 200) or _ONLY_SPACE_LEFT.match(
+        if _AFTER_OUTCOME.match(text, m.end(), m.end() + 400) or _ONLY_SPACE_LEFT.match(
             text, m.end()
         ):
             found.append(m)
