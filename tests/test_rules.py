@@ -272,6 +272,15 @@ def test_a_page_header_between_an_outcome_and_its_headings(furniture: str) -> No
     assert all(i.claims_administrator_guideline for i in det.items)
 
 
+def test_a_page_header_between_a_title_and_its_outcome() -> None:
+    raw = (LETTERS / "txt" / "CM16-0248698.txt").read_text(encoding="utf-8")
+    raw = re.sub(r": *(Upheld|Overturned)", lambda m: ":\nCM16-0248698\n" + m.group(1), raw)
+    det = imr_llm.parse(raw)
+    labels = LABELS["CM16-0248698"]
+    assert [fold(i.service) for i in det.items] == [fold(s) for s in labels["services"]]
+    assert [i.outcome.value for i in det.items] == labels["outcomes"]
+
+
 def _replace_title(raw: str, service: str, title: str) -> str:
     words = r"\s+".join(re.escape(w) for w in service.split())
     found = list(re.finditer(words + r"(?=[\s.]*(?:is)?\s*:\s*(?:Upheld|Overturned))", raw))

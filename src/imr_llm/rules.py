@@ -82,18 +82,21 @@ _IMR_SIGNALS = _ci(
 
 # --- Items titled "<service>: Upheld" ------------------------------------------------------
 # Sample 003 puts the outcome on the line after the colon; PDF text may add a blank line.
-_OUTCOME_MARKER = _ci(r":[ \t]*(?:\n[ \t]*){0,2}(?P<outcome>upheld|overturned)\b\.?")
+# A page break can fall between a title, its outcome and its headings, leaving the next page's
+# running header (case number, "Page 2 of 4", letterhead) in between.
+_PAGE_FURNITURE = (
+    r"[^\n]{0,100}?\b(?:CM\d{2}-\d{4,}|page\s+\d+|case\s+(?:number|no)|final\s+determination"
+    r"|independent\s+medical\s+review|maximus\s+federal)\b[^\n]{0,100}\n\s*"
+)
+_OUTCOME_MARKER = _ci(
+    r":[ \t]*(?:\n[ \t]*){0,2}(?:\n\s*(?:" + _PAGE_FURNITURE + r"){1,2})?"
+    r"(?P<outcome>upheld|overturned)\b\.?"
+)
 _OUTCOMES = {o.value: o for o in Outcome}
 _LIST_MARK = re.compile(r"(?:\d{1,2}[.)]|[-*])[ \t]+")
 _ITEM_LABEL = (
     r"(?:claims\s+administrator\s+guideline|maximus\s+guideline|decision\s+rationale"
     r"|medical\s+treatment\s+guidelines?|guidelines?(?:\s+used)?|rationale)\s*:"
-)
-# A page break can fall between an outcome and its headings, leaving the next page's running
-# header (case number, "Page 2 of 4", letterhead) in between.
-_PAGE_FURNITURE = (
-    r"[^\n]{0,100}?\b(?:CM\d{2}-\d{4,}|page\s+\d+|case\s+(?:number|no)|final\s+determination"
-    r"|independent\s+medical\s+review|maximus\s+federal)\b[^\n]{0,100}\n\s*"
 )
 _AFTER_OUTCOME = _ci(r"\s*(?:" + _PAGE_FURNITURE + r"){0,2}" + _ITEM_LABEL)
 _ONLY_SPACE_LEFT = re.compile(r"\s*\Z")
