@@ -548,10 +548,12 @@ def _boundary_after(text: str, lower: int, upper: int, *, lower_is_boundary: boo
     if paragraph >= 0:
         start = paragraph + 2
         lower_is_boundary = True
-    stops = list(_SENTENCE_STOP.finditer(text, start, upper))
-    stops.reverse()  # the last first: most windows need only one or two looked at
-    at_line_end = (m for m in stops if "\n" in m.group())
-    line_end = next((m.end() for m in at_line_end if not _ends_abbreviation(text, m.start())), -1)
+    stops = [
+        m
+        for m in reversed(list(_SENTENCE_STOP.finditer(text, start, upper)))
+        if not _ends_abbreviation(text, m.start())
+    ]
+    line_end = next((m.end() for m in stops if "\n" in m.group()), -1)
     best = max(line_end, _last_conclusion(text, lower, start, upper))
     # Without a line end to go by (lines joined, or a window cut mid-text) the title still
     # starts where the rationale before it ends.
@@ -572,7 +574,7 @@ def _rationale_end_in_title(
     ``stops`` are the sentence ends before ``upper``, the last first.
     """
     low = _lowered(text)
-    after_best = [m for m in stops if m.end() > best and not _ends_abbreviation(text, m.start())]
+    after_best = [m for m in stops if m.end() > best]
     for k, m in enumerate(after_best):
         sentence_start = after_best[k + 1].end() if k + 1 < len(after_best) else best
         if _word_before(text, m.start()) in _CONCLUDING_WORDS or _PROSE_VERB.search(
