@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from imr_llm._casefold import lowered
+from imr_llm._literals import LiteralSet, required_literals, trie_pattern
 from imr_llm.schema import DisputedItem, ReasonCode, ServiceCategory
 
 __all__ = ["categorize", "enrich_item", "item_facts", "reason_codes", "service_facts"]
@@ -278,36 +279,20 @@ _WINDOW_AFTER = 80
 """How far past its keyword a searched-for wording may end (it is short)."""
 
 
-def _keyword_finder(keywords: set[str]) -> re.Pattern[str]:
-    """One pattern for every keyword where a word starts (after a non-word character).
-
-    The keywords are laid out as a trie, which the regex engine walks several times
-    faster than a flat alternation; where one keyword extends another ("not support",
-    "not supported") the longer is reported and :data:`_CUES_BY_KEYWORD` credits both.
-    """
-    return re.compile(r"[^a-z0-9_](?P<k>" + _trie_pattern(sorted(keywords)) + ")")
-
-
-def _trie_pattern(words: list[str]) -> str:
-    """A regex matching any of ``words`` (longest where several match), shared prefixes factored."""
-    by_first: dict[str, list[str]] = {}
-    ends_here = False
-    for word in words:
-        if word:
-            by_first.setdefault(word[0], []).append(word[1:])
-        else:
-            ends_here = True
-    branches = [re.escape(c) + _trie_pattern(rest) for c, rest in sorted(by_first.items())]
-    if not branches:
-        return ""
-    group = branches[0] if len(branches) == 1 and not ends_here else f"(?:{'|'.join(branches)})"
-    return group + "?" if ends_here else group
-
-
-_KEYWORD_FINDER = _keyword_finder({k for cue in _CUES for k in cue.keywords})
-_CUES_BY_KEYWORD: dict[str, tuple[_Cue, ...]] = {
-    found: tuple(cue for cue in _CUES if any(found.startswith(k) for k in cue.keywords))
-    for found in {k for cue in _CUES for k in cue.keywords}
+_KEYWORDS = sorted({k for cue in _CUES for k in cue.keywords})
+# Every keyword where a word starts (after a non-word character), the keyword looked
+# ahead so that one starting inside another ("not supported" ... "supported by") is
+# seen too. Where one keyword extends another ("not support", "not supported") the
+# longer is reported and _CHECKS_BY_KEYWORD credits both.
+_KEYWORD_FINDER = re.compile(r"[^a-z0-9_](?=(" + trie_pattern(_KEYWORDS) + "))")
+_Check = tuple[ReasonCode, re.Pattern[str] | None, int]
+_CHECKS_BY_KEYWORD: dict[str, tuple[_Check, ...]] = {
+    found: tuple(
+        (cue.code, cue.pattern, cue.reach)
+        for cue in _CUES
+        if any(found.startswith(k) for k in cue.keywords)
+    )
+    for found in _KEYWORDS
 }
 
 
@@ -315,81 +300,55 @@ def _reasons_found(lowered: str) -> set[ReasonCode]:
     """Every reason whose wording occurs: one pass for the keywords, then a check at each."""
     found: set[ReasonCode] = set()
     text = " " + lowered  # a keyword that opens the text also follows a non-word character
-    pos = 0
-    while (m := _KEYWORD_FINDER.search(text, pos)) is not None:
-        start, end = m.span("k")
-        for cue in _CUES_BY_KEYWORD[m.group("k")]:
-            if cue.code in found:
+    for m in _KEYWORD_FINDER.finditer(text):
+        keyword = m.group(1)
+        start = m.end()
+        for code, pattern, reach in _CHECKS_BY_KEYWORD[keyword]:
+            if code in found:
                 continue
-            if (
-                cue.pattern is None
-                or (cue.reach == 0 and cue.pattern.match(text, start))
-                or (
-                    cue.reach
-                    and cue.pattern.search(text, max(1, start - cue.reach), end + _WINDOW_AFTER)
-                )
-            ):
-                found.add(cue.code)
-        pos = start  # the next keyword may start inside this one ("not supported")
+            if pattern is None:
+                found.add(code)
+            elif reach == 0:
+                if pattern.match(text, start):
+                    found.add(code)
+            elif pattern.search(text, max(1, start - reach), start + len(keyword) + _WINDOW_AFTER):
+                found.add(code)
     return found
 
 
-_FACT_PATTERNS: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
-    # (field, pattern for lowered text, keywords one of which every match contains)
-    (
-        "quantity",
-        _SESSIONS,
-        ("session", "visit", "treatment", "day", "#", "qty", "quantity", "x"),
-    ),
-    (
-        "frequency",
-        _FREQUENCY,
-        ("time", "x", "week", "day", "daily", "every", "once", "twice"),
-    ),
-    ("duration", _DURATION, ("week", "month", "day")),
-    (
-        "body_part",
-        _BODY_PARTS,
-        (
-            "cervical",
-            "thoracic",
-            "lumbar",
-            "lumbosacral",
-            "back",
-            "neck",
-            "shoulder",
-            "elbow",
-            "wrist",
-            "hand",
-            "finger",
-            "thumb",
-            "hip",
-            "knee",
-            "ankle",
-            "feet",
-            "foot",
-            "toe",
-            "leg",
-            "arm",
-            "spine",
-            "head",
-            "pelvis",
-            "sacroiliac",
-            "extremit",
-            "abdomen",
-            "chest",
-            "jaw",
-            "eye",
-        ),
-    ),
+# Each pattern runs only where one of the literals its matches must contain occurs
+# (read off the pattern: see imr_llm._literals); one pass over a title finds them all.
+_Gate = frozenset[str] | None
+_CATEGORIES: list[tuple[ServiceCategory, re.Pattern[str], _Gate]] = [
+    (category, pattern, required_literals(pattern)) for category, pattern in _CATEGORY_PATTERNS
 ]
+_FACTS: list[tuple[str, re.Pattern[str], _Gate]] = [
+    (name, pattern, required_literals(pattern))
+    for name, pattern in (
+        ("quantity", _SESSIONS),
+        ("frequency", _FREQUENCY),
+        ("duration", _DURATION),
+        ("body_part", _BODY_PARTS),
+    )
+]
+_TITLE_LITERALS = LiteralSet(
+    literal for _, _, gate in [*_CATEGORIES, *_FACTS] if gate is not None for literal in gate
+)
+
+
+def _admits(gate: _Gate, present: frozenset[str]) -> bool:
+    return gate is None or not gate.isdisjoint(present)
 
 
 def categorize(service: str) -> ServiceCategory:
     """The broad kind of treatment a service title names."""
     low = lowered(service)
-    for category, pattern in _CATEGORY_PATTERNS:
-        if pattern.search(low):
+    return _category(low, _TITLE_LITERALS.present(low))
+
+
+def _category(low: str, present: frozenset[str]) -> ServiceCategory:
+    for category, pattern, gate in _CATEGORIES:
+        if _admits(gate, present) and pattern.search(low):
             return category
     return ServiceCategory.OTHER
 
@@ -397,9 +356,13 @@ def categorize(service: str) -> ServiceCategory:
 def service_facts(service: str) -> dict[str, str | None]:
     """Quantity, frequency, duration and body part, as the service title states them."""
     low = lowered(service)
+    return _service_facts(service, low, _TITLE_LITERALS.present(low))
+
+
+def _service_facts(service: str, low: str, present: frozenset[str]) -> dict[str, str | None]:
     facts: dict[str, str | None] = {}
-    for name, pattern, keywords in _FACT_PATTERNS:
-        m = pattern.search(low) if any(k in low for k in keywords) else None
+    for name, pattern, gate in _FACTS:
+        m = pattern.search(low) if _admits(gate, present) else None
         if m is None:
             facts[name] = None
             continue
@@ -428,10 +391,12 @@ def reason_codes(rationale: str | None, *, overturned: bool) -> list[ReasonCode]
 
 def item_facts(item: DisputedItem) -> dict[str, Any]:
     """The rules-recognized category, facts and reasons of an item, as field updates."""
+    low = lowered(item.service)
+    present = _TITLE_LITERALS.present(low)
     return {
-        "category": categorize(item.service),
+        "category": _category(low, present),
         "reasons": reason_codes(item.rationale, overturned=item.outcome.approved),
-        **service_facts(item.service),
+        **_service_facts(item.service, low, present),
     }
 
 

@@ -283,20 +283,19 @@ _AND_LIST = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 _PLAIN_LIST = re.compile(r"\s*[,;]\s*")
 
 # --- Guideline lines -------------------------------------------------------------------------
-# These run on a lowered guideline line (see _citation), so they are written in lower case.
-# Each pattern runs only when one of its words (cheap to look for) is in the line.
-_FAMILY_PATTERNS = {
-    "MTUS": (
-        ("mtus", "utilization"),
-        re.compile(r"\bmtus\b|medical\s+treatment\s+utilization\s+schedule"),
-    ),
-    "ACOEM": (("acoem",), re.compile(r"\bacoem\b")),
-    "ODG": (("odg", "disability"), re.compile(r"\bodg\b|official\s+disability\s+guidelines?")),
-}
+# These read a lowered guideline line, whitespace-folded as every verbatim field is (see
+# _citation): a family is named by a word of its own ("mtus", bounded as by \b) or a phrase.
+_FAMILY_NAMES: tuple[tuple[str, str, str | None], ...] = (
+    # (family, its own word, a phrase naming it), in the order they are reported
+    ("ACOEM", "acoem", None),
+    ("MTUS", "mtus", "medical treatment utilization schedule"),
+    ("ODG", "odg", "official disability guideline"),
+)
 _NON_MTUS_CITATION = re.compile(
     r"non-mtus\s+citation\s*:?\s*(?P<v>.*?)(?=decision\s+based\s+on|$)", _S
 )
-_CHAPTER = re.compile(r"\bchapter\s+(?P<v>\d+)")
+# "chapter" opens the pattern, so the engine skips to it; the look-behind is \b before it.
+_CHAPTER = re.compile(r"chapter(?<!\wchapter)\s+(?P<v>\d+)")
 _SECTIONS = re.compile(r"section\(?s?\)?\s*:\s*(?P<v>.+?)(?=\.\s|\.$|\s+decision\s+based|$)", _S)
 # "3, 7-9 12" -> parts "3", "7-9", "12"; a space or comma before a range's dash does not split.
 _PAGE_PARTS = re.compile(r"[,\s]+(?![-\d]*-)")
@@ -361,7 +360,8 @@ def parse_normalized(
     if not drafts:
         notes.append("no disputed items with an outcome were found in this letter")
 
-    items = [_finish_item(i, d, text) for i, d in enumerate(drafts, start=1)]
+    seen: dict[tuple[str, str], Citation] = {}
+    items = [_finish_item(i, d, text, seen) for i, d in enumerate(drafts, start=1)]
     region = _header_region(text)
     header = _header_facts(text, region, fmt)
     summary_text = _case_summary(text)
@@ -797,7 +797,9 @@ def _notice_guidelines(
 
 
 # --- Finishing an item -----------------------------------------------------------------------
-def _finish_item(index: int, d: _ItemDraft, text: str) -> DisputedItem:
+def _finish_item(
+    index: int, d: _ItemDraft, text: str, seen: dict[tuple[str, str], Citation]
+) -> DisputedItem:
     spans: dict[str, Span] = {"service": d.service.span}
     citations: list[Citation] = []
     families: set[str] = set()
@@ -809,7 +811,7 @@ def _finish_item(index: int, d: _ItemDraft, text: str) -> DisputedItem:
         if found is None:
             continue
         spans[name] = found.span
-        citation = _citation(found.value, source)
+        citation = _citation(found.value, source, seen)
         citations.append(citation)
         families.update(citation.families)
         pages.update(citation.pages)
@@ -833,21 +835,34 @@ def _finish_item(index: int, d: _ItemDraft, text: str) -> DisputedItem:
     )
 
 
-def _citation(line: str, source: str) -> Citation:
+def _citation(line: str, source: str, seen: dict[tuple[str, str], Citation]) -> Citation:
+    """A guideline line taken apart. ``seen`` holds the lines this letter already took apart
+    (the claims administrator's and MAXIMUS's lines are often the same, item after item)."""
+    citation = seen.get((line, source))
+    if citation is None:
+        citation = seen[line, source] = Citation(source=source, **_citation_parts(line))
+    return citation
+
+
+def _citation_parts(line: str) -> dict[str, list[str] | list[int]]:
     low = line.lower()
-    families = set()
-    for name, (gates, pattern) in _FAMILY_PATTERNS.items():
-        found = [at for at in map(low.find, gates) if at >= 0]
-        # A match holds one of its gate words and starts at most a few words before it.
-        if found and pattern.search(low, max(0, min(found) - 40)):
-            families.add(name)
+    if len(low) != len(line):  # a few non-ASCII letters lower to two characters
+        low = _lowered(line)
+    families = [
+        family
+        for family, word, phrase in _FAMILY_NAMES
+        if (word in low and _has_word(low, word)) or (phrase is not None and phrase in low)
+    ]
     if "citation" in low:
         for m in _NON_MTUS_CITATION.finditer(low):
             cited = m.group("v")
-            if cited.strip(" .,;") and not any(
-                _FAMILY_PATTERNS[f][1].search(cited) for f in ("ACOEM", "ODG")
+            if cited.strip(" .,;") and not (
+                _has_word(cited, "acoem")
+                or _has_word(cited, "odg")
+                or "official disability guideline" in cited
             ):
-                families.add("OTHER")
+                families.append("OTHER")
+                break
     pages: list[int] = []
     if "page" in low:
         for m in _PAGES.finditer(low):
@@ -857,13 +872,30 @@ def _citation(line: str, source: str) -> Citation:
         sections = [
             _fold(line[m.start("v") : m.end("v")]).rstrip(".") for m in _SECTIONS.finditer(low)
         ]
-    return Citation(
-        source=source,
-        families=sorted(families),
-        chapters=[m.group("v") for m in _CHAPTER.finditer(low)] if "chapter" in low else [],
-        sections=sections,
-        pages=sorted(set(pages)),
-    )
+    return {
+        "families": families,
+        "chapters": [m.group("v") for m in _CHAPTER.finditer(low)] if "chapter" in low else [],
+        "sections": sections,
+        "pages": sorted(set(pages)),
+    }
+
+
+def _has_word(text: str, word: str) -> bool:
+    r"""Whether ``word`` occurs in ``text`` as ``\bword\b`` finds it (word characters being
+    what ``\w`` matches: letters, digits and the underscore)."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not _is_word_char(text[at - 1])) and (
+            end == len(text) or not _is_word_char(text[end])
+        ):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _expand_pages(value: str) -> list[int]:

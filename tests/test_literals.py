@@ -1,0 +1,105 @@
+"""Literal prefilters: a gate read off a pattern never rules out a text the pattern matches."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from imr_llm import facts
+from imr_llm._literals import LiteralSet, required_literals, trie_pattern
+
+
+def literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
+    return required_literals(re.compile(pattern, flags))
+
+
+def test_every_alternative_contributes_a_word_of_its_own() -> None:
+    assert literals(r"\bmri\b|ct\s+scan|x-?rays?\b") == {"mri", "scan", "ray"}
+
+
+def test_the_most_selective_set_is_chosen() -> None:
+    # "x" would let almost every title through; the unit words are required too.
+    assert literals(r"(?:\d+|x)\s*(?:times?|x)\s*(?:a|per)\s*(?:week|day|month)") == {
+        "week",
+        "day",
+        "month",
+    }
+
+
+def test_literals_across_a_zero_width_assertion_stay_one_word() -> None:
+    assert literals(r"chapter(?<!\wchapter)\s+\d+") == {"chapter"}
+    assert literals(r"\bodg\b") == {"odg"}
+
+
+def test_a_repeat_that_may_be_absent_guarantees_nothing() -> None:
+    assert literals(r"(?:abc)?\d+") is None
+    assert literals(r"(?:abc)+\d+") == {"abc"}
+
+
+def test_patterns_that_guarantee_no_literal_get_no_gate() -> None:
+    assert literals(r"\d+\s*\w+") is None
+    assert literals(r"abc|\d+") is None  # one alternative has no literal
+    assert literals(r"upheld", re.IGNORECASE) is None  # gates compare exact text
+
+
+def test_a_literal_set_sees_literals_that_overlap_or_nest() -> None:
+    found = LiteralSet(["manipulat", "manipulation", "ation", "ct", "inject"]).present(
+        "spinal manipulation; injection"
+    )
+    assert found == {"manipulat", "manipulation", "ation", "ct", "inject"}
+    assert LiteralSet(["mri"]).present("x-ray") == frozenset()
+    assert LiteralSet([]).present("anything") == frozenset()
+
+
+def test_a_trie_pattern_matches_exactly_its_words_longest_first() -> None:
+    words = ["not support", "not supported", "no", "red"]
+    pattern = re.compile(trie_pattern(words))
+    assert pattern.match("not supported by").group() == "not supported"
+    assert pattern.match("noted").group() == "no"
+    assert pattern.fullmatch("re") is None
+
+
+TITLE_PIECES = st.sampled_from(
+    [
+        "MRI",
+        " of the ",
+        "lumbar spine",
+        "x-ray",
+        "ct scan",
+        "physical therapy",
+        " 2x6 ",
+        "#60",
+        "norco 10/325mg",
+        "twice a week",
+        "for 6 weeks",
+        "acupuncture",
+        "trigger point injection",
+        "evaluation",
+        "TENS unit",
+        "home exercise",
+        "(",
+        "-",
+        " ",
+        "ablation",
+        "psych",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(TITLE_PIECES, max_size=8).map("".join))
+def test_the_fact_gates_never_turn_away_a_title_their_pattern_matches(title: str) -> None:
+    low = title.lower()
+    for _name, pattern, gate in [*facts._CATEGORIES, *facts._FACTS]:
+        if pattern.search(low):
+            assert gate is None or any(word in low for word in gate), pattern.pattern
+
+
+@pytest.mark.parametrize("_category,pattern,gate", facts._CATEGORIES)
+def test_every_category_pattern_has_a_gate(
+    _category: object, pattern: object, gate: object
+) -> None:
+    assert gate, f"{pattern!r} runs ungated on every title"
