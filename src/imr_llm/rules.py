@@ -62,7 +62,9 @@ _H_MAXIMUS_DECISIONS = _heading("IMR DECISION(S) AND RATIONALE(S)")
 _H_MAXIMUS_TOP = re.compile(r"MAXIMUS\s+FEDERAL\s+SERVICES,?\s+INC\.?")
 _H_PRO_REVIEW = re.compile(r"MEDICAL\s+PROFESSIONAL\s+REVIEW")
 _H_ISSUE_AT_DISPUTE = re.compile(r"ISSUES?\s+(?:AT|IN)\s+DISPUTE\s*:")
-_H_PRO_CASE_SUMMARY = re.compile(r"(?<![A-Z] )CASE\s+SUMMARY\s*:")
+# The look-behind follows the first word, so the engine skips to "CASE" ("CLINICAL CASE
+# SUMMARY" is the other layout's heading).
+_H_PRO_CASE_SUMMARY = re.compile(r"CASE(?<![A-Z] CASE)\s+SUMMARY\s*:")
 _H_PRO_DOCUMENTS = re.compile(r"DOCUMENTS\s+REVIEWED\s+FOR\s+DETERMINATION\s*:")
 _H_PRO_GUIDELINES = re.compile(
     r"MEDICAL\s+TREATMENT\s+GUIDELINE\(?S?\)?\s+RELIED\s+UPON\s+BY\s+PROFESSIONAL\s+REVIEWER"
@@ -235,12 +237,20 @@ _SEX_WORDS = {
     "gentleman": "male",
     "lady": "female",
 }
-# The first of these words in " " + the lowered summary (a word start, not \b, opens the
-# pattern: the engine skips quickly to each candidate).
-_SEX_WORD = re.compile(r"[^a-z0-9_](?P<w>" + "|".join(_SEX_WORDS) + r")\b")
-# Counted in " " + the lowered summary with newlines as spaces: a literal start is fast.
-_HE = re.compile(r"[ (\"]h(?:e|im|is|imself)\b")
-_SHE = re.compile(r"[ (\"](?:she|hers?|herself)\b")
+# Every sex word holds one of these, and str.find skips to them far faster than a regex
+# tries each word of the summary: (anchor, [(word, where the anchor stands in it)]).
+_SEX_ANCHORS = [
+    (anchor, [(w, w.index(anchor)) for w in _SEX_WORDS if anchor in w])
+    for anchor in ("male", "man", "lady")
+]
+_SEX_ANCHOR_REACH = max(offset for _, words in _SEX_ANCHORS for _, offset in words)
+_ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+# Counted in " " + the lowered summary with newlines, "(" and '"' as spaces: each pattern
+# opens with a literal of two characters or more, which the engine skips to.
+_PRONOUNS = {
+    "male": (re.compile(r" h(?:e|im|is|imself)\b"),),
+    "female": (re.compile(r" she\b"), re.compile(r" her(?:s|self)?\b")),
+}
 _BOTH_PRONOUNS = ("he/she", "his/her", "him/her", "she/he", "her/his", "her/him")
 # Run on " " + the lowered summary: opening with "a character that is not a letter" rather
 # than \b lets the engine skip through the text quickly.
@@ -301,6 +311,7 @@ _SECTIONS = re.compile(r"section\(?s?\)?\s*:\s*(?P<v>.+?)(?=\.\s|\.$|\s+decision
 _PAGE_PARTS = re.compile(r"[,\s]+(?![-\d]*-)")
 _PAGE_PART_COMMAS = re.compile(r"\s*,\s*")
 _DIGITS = re.compile(r"\d+")
+_DIGIT = re.compile(r"\d")
 _PAGES = re.compile(r"pages?\(?s?\)?\s*:\s*(?P<v>\d[\d\s,\-]*)")
 
 
@@ -970,6 +981,8 @@ def _age(summary: str) -> int | None:
         anchors.append(at)
         at = low.find("age", at + 3)
     for anchor in sorted(anchors):
+        if not _DIGIT.search(low, max(0, anchor - 12), anchor + 16):
+            continue  # every way of giving an age has its digits
         for m in _AGE.finditer(low, max(0, anchor - 12), anchor + 16):
             value = int(m.group("v") or m.group("w") or m.group("a"))
             if 14 <= value <= 110:
@@ -979,20 +992,42 @@ def _age(summary: str) -> int | None:
 
 def _sex(summary: str) -> str | None:
     low = _lowered(summary)
-    first = _SEX_WORD.search(" " + low)
+    first = _first_sex_word(low)
     if first is not None:
-        return _SEX_WORDS[first.group("w")]
+        return _SEX_WORDS[first]
     # "he/she" and "his/her" are the letter's boilerplate, not the worker.
-    spaced = " " + low.replace("\n", " ")
-    he, she = len(_HE.findall(spaced)), len(_SHE.findall(spaced))
-    for both in _BOTH_PRONOUNS:
-        n = low.count(both)
-        he, she = he - n, she - n
+    spaced = " " + low.replace("\n", " ").replace("(", " ").replace('"', " ")
+    he, she = (sum(len(p.findall(spaced)) for p in _PRONOUNS[sex]) for sex in ("male", "female"))
+    if "/h" in low or "/s" in low:
+        for both in _BOTH_PRONOUNS:
+            n = low.count(both)
+            he, she = he - n, she - n
     if he > she:
         return "male"
     if she > he:
         return "female"
     return None
+
+
+def _first_sex_word(low: str) -> str | None:
+    """The first sex word in the lowered summary, standing as a word of its own: after a
+    character that is not an ASCII letter, digit or underscore, and before a word end."""
+    best: tuple[int, str] | None = None
+    for anchor, words in _SEX_ANCHORS:
+        at = low.find(anchor)
+        while at >= 0 and (best is None or at - _SEX_ANCHOR_REACH < best[0]):
+            for word, offset in words:
+                start, end = at - offset, at - offset + len(word)
+                if (
+                    start >= 0
+                    and (best is None or start < best[0])
+                    and low.startswith(word, start)
+                    and (start == 0 or low[start - 1] not in _ASCII_WORD)
+                    and (end == len(low) or not _is_word_char(low[end]))
+                ):
+                    best = (start, word)
+            at = low.find(anchor, at + 1)
+    return best[1] if best else None
 
 
 def _injury_date(summary: str) -> date | None:
@@ -1013,7 +1048,9 @@ def _reviewer(text: str) -> Reviewer:
         at = _lowered(text).find("board")
         board = _BOARD_CERTIFIED.search(text, at) if at >= 0 else None
         if board:
-            for part in _SUBSPECIALTY.split(_fold(board.group("v"))):
+            named = _fold(board.group("v"))
+            parts = _SUBSPECIALTY.split(named) if "specialty" in named.lower() else [named]
+            for part in parts:
                 specialties.extend(_split_list(part, split_and=True))
     line = _LICENSURE_LINE.search(text) if "icensure" in text else None
     if line:
@@ -1029,7 +1066,9 @@ def _split_list(value: str, *, split_and: bool) -> list[str]:
     value = _fold(value).strip(" .;")
     if split_and:
         # "Physical Medicine and Rehabilitation" is one specialty, not two.
-        protected = _COMPOUND.sub(lambda m: m.group(0).replace(" and ", " \x00 "), value)
+        protected = value
+        if " and " in value:
+            protected = _COMPOUND.sub(lambda m: m.group(0).replace(" and ", " \x00 "), value)
         parts = [p.replace(" \x00 ", " and ") for p in _AND_LIST.split(protected)]
     else:
         parts = _PLAIN_LIST.split(value)
