@@ -13,12 +13,14 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-from imr_llm.facts import item_facts
-from imr_llm.schema import Determination, DisputedItem, ReasonCode
+from imr_llm.facts import facts_for
+from imr_llm.schema import Determination, DisputedItem, Outcome, ReasonCode
 
 __all__ = [
     "Language",
     "explain",
+    "explain_draft",
+    "explained_fields",
     "explain_item",
     "legal_facts",
     "reason_sentence",
@@ -178,35 +180,49 @@ def reason_sentence(code: ReasonCode, language: Language = "en") -> str:
 
 def explain_item(item: DisputedItem, language: Language = "en") -> str:
     """What was decided on one item, what it means, and why, in short sentences."""
-    return _explanation(item, item.reasons, language)
+    return _explanation(item.service, item.outcome, item.modified_by_ur, item.reasons, language)
 
 
-def _explanation(item: DisputedItem, reasons: list[ReasonCode], language: Language) -> str:
-    approved = item.outcome.approved
+def _explanation(
+    service: str,
+    outcome: Outcome,
+    modified_by_ur: bool,
+    reasons: list[ReasonCode],
+    language: Language,
+) -> str:
+    approved = outcome.approved
     parts = [
-        text(language, "approved" if approved else "not_approved", service=item.service),
+        text(language, "approved" if approved else "not_approved", service=service),
         text(language, "approved_meaning" if approved else "not_approved_meaning"),
     ]
-    if item.modified_by_ur and not approved:
+    if modified_by_ur and not approved:
         parts.append(text(language, "modified"))
     parts.extend(reason_sentence(code, language) for code in reasons[:2])
     return " ".join(parts)
 
 
 def next_steps(item: DisputedItem, language: Language = "en") -> str:
+    return _next_steps(item.outcome, language)
+
+
+def _next_steps(outcome: Outcome, language: Language) -> str:
     facts = legal_facts()
-    if item.outcome.approved:
+    if outcome.approved:
         return text(language, "next_approved", days=facts["authorize_working_days"]["value"])
     return text(language, "next_not_approved", days=facts["appeal_days"]["value"])
 
 
 def summarize_items(items: list[DisputedItem], language: Language = "en") -> str:
     """The whole letter in two or three plain sentences."""
-    if not items:
+    return _summary([(i.service, i.outcome) for i in items], language)
+
+
+def _summary(decided: list[tuple[str, Outcome]], language: Language) -> str:
+    if not decided:
         return text(language, "summary_none")
-    approved = [i.service for i in items if i.outcome.approved]
-    denied = [i.service for i in items if not i.outcome.approved]
-    parts = [text(language, "summary_count", approved=len(approved), total=len(items))]
+    approved = [service for service, outcome in decided if outcome.approved]
+    denied = [service for service, outcome in decided if not outcome.approved]
+    parts = [text(language, "summary_count", approved=len(approved), total=len(decided))]
     if approved:
         parts.append(text(language, "summary_approved", services="; ".join(approved)))
     if denied:
@@ -214,21 +230,52 @@ def summarize_items(items: list[DisputedItem], language: Language = "en") -> str
     return " ".join(parts)
 
 
+def explained_fields(
+    service: str, outcome: Outcome, *, rationale: str | None, modified_by_ur: bool
+) -> dict[str, Any]:
+    """What the offline path adds to an item, as DisputedItem field values: the rules-
+    recognized facts and reasons, and the template explanation, reason and next steps."""
+    fields = facts_for(service, rationale, approved=outcome.approved)
+    reasons: list[ReasonCode] = fields["reasons"]
+    fields["explanation"] = _explanation(service, outcome, modified_by_ur, reasons, "en")
+    fields["reason"] = " ".join(reason_sentence(c) for c in reasons[:2]) or None
+    fields["next_steps"] = _next_steps(outcome, "en")
+    return fields
+
+
 def explain(determination: Determination) -> Determination:
     """Fill every item's facts, reasons and template explanation, and the letter's summary.
 
     Items that already carry an explanation (from the LLM) keep it.
     """
-    items = []
-    for item in determination.items:
-        if item.explanation:
-            items.append(item)
-            continue
-        update = item_facts(item)
-        reasons: list[ReasonCode] = update["reasons"]
-        update["explanation"] = _explanation(item, reasons, "en")
-        update["reason"] = " ".join(reason_sentence(c) for c in reasons[:2]) or None
-        update["next_steps"] = next_steps(item)
-        items.append(item.model_copy(update=update))
+    items = [
+        item
+        if item.explanation
+        else item.model_copy(
+            update=explained_fields(
+                item.service,
+                item.outcome,
+                rationale=item.rationale,
+                modified_by_ur=item.modified_by_ur,
+            )
+        )
+        for item in determination.items
+    ]
     summary = determination.summary or summarize_items(items)
     return determination.model_copy(update={"items": items, "summary": summary})
+
+
+def explain_draft(draft: dict[str, Any]) -> dict[str, Any]:
+    """:func:`explain` for the rules' draft of a Determination (see
+    :func:`imr_llm.rules.draft_normalized`), filled in place before its one validation."""
+    for item in draft["items"]:
+        item.update(
+            explained_fields(
+                item["service"],
+                item["outcome"],
+                rationale=item["rationale"],
+                modified_by_ur=item["modified_by_ur"],
+            )
+        )
+    draft["summary"] = _summary([(i["service"], i["outcome"]) for i in draft["items"]], "en")
+    return draft

@@ -14,7 +14,14 @@ from imr_llm._casefold import lowered
 from imr_llm._literals import LiteralSet, required_literals, trie_pattern
 from imr_llm.schema import DisputedItem, ReasonCode, ServiceCategory
 
-__all__ = ["categorize", "enrich_item", "item_facts", "reason_codes", "service_facts"]
+__all__ = [
+    "categorize",
+    "enrich_item",
+    "facts_for",
+    "item_facts",
+    "reason_codes",
+    "service_facts",
+]
 
 
 def _lowered_pattern(source: str) -> re.Pattern[str]:
@@ -391,12 +398,17 @@ def reason_codes(rationale: str | None, *, overturned: bool) -> list[ReasonCode]
 
 def item_facts(item: DisputedItem) -> dict[str, Any]:
     """The rules-recognized category, facts and reasons of an item, as field updates."""
-    low = lowered(item.service)
+    return facts_for(item.service, item.rationale, approved=item.outcome.approved)
+
+
+def facts_for(service: str, rationale: str | None, *, approved: bool) -> dict[str, Any]:
+    """:func:`item_facts` from an item's service, rationale and outcome."""
+    low = lowered(service)
     present = _TITLE_LITERALS.present(low)
     return {
         "category": _category(low, present),
-        "reasons": reason_codes(item.rationale, overturned=item.outcome.approved),
-        **_service_facts(item.service, low, present),
+        "reasons": reason_codes(rationale, overturned=approved),
+        **_service_facts(service, low, present),
     }
 
 

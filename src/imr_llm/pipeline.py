@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from imr_llm.errors import EmptyInputError, ImrError
-from imr_llm.explain import explain
+from imr_llm.explain import explain_draft
 from imr_llm.normalize import normalize
 from imr_llm.reading import RawLetter, check_size, read
-from imr_llm.rules import parse_normalized
+from imr_llm.rules import draft_normalized
 from imr_llm.schema import Determination
 
 if TYPE_CHECKING:
@@ -76,13 +76,13 @@ def parse(letter: LetterInput, *, source: str | None = None) -> Determination:
     normalized = normalize(raw.text)
     if not normalized.text.strip():
         raise EmptyInputError("the input holds no visible text", source=raw.source)
-    determination = parse_normalized(
+    draft = draft_normalized(
         normalized.text,
         source=raw.source,
         sha256=raw.sha256,
         warnings=raw.warnings,
     )
-    return explain(determination)
+    return Determination.model_validate(explain_draft(draft))
 
 
 def parse_many(letters: Iterable[LetterInput]) -> list[Determination | ImrError]:

@@ -20,24 +20,21 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from imr_llm._casefold import CaseInsensitive as _CI
 from imr_llm._casefold import LoweredMatch as _LoweredMatch
 from imr_llm._casefold import ci as _ci
 from imr_llm._casefold import lowered as _lowered
 from imr_llm.errors import NotADeterminationError
-from imr_llm.schema import (
-    Citation,
-    Claimant,
-    Determination,
-    DisputedItem,
-    LetterFormat,
-    Outcome,
-    Reviewer,
-    Span,
-)
+from imr_llm.schema import Determination, LetterFormat, Outcome, Span
 
-__all__ = ["parse_normalized"]
+__all__ = ["Draft", "draft_normalized", "parse_normalized"]
+
+Draft = dict[str, Any]
+"""A Determination's fields as plain values, nested models as dicts of theirs: what the
+rules found, before the one validation that builds the models (building each model and
+then copying it to add explanations cost more than half the rest of the bookkeeping)."""
 
 _I = re.IGNORECASE
 _S = re.DOTALL
@@ -346,6 +343,15 @@ def parse_normalized(
     Raises :class:`NotADeterminationError` when the text is not an IMR letter at all.
     Missing sections yield what was found plus a warning, never an exception.
     """
+    draft = draft_normalized(text, source=source, sha256=sha256, warnings=warnings)
+    return Determination.model_validate(draft)
+
+
+def draft_normalized(
+    text: str, *, source: str | None = None, sha256: str, warnings: Iterable[str] = ()
+) -> Draft:
+    """What :func:`parse_normalized` finds, as a :data:`Draft` for the offline explanations
+    to complete before it is validated."""
     notes = list(warnings)
     fmt = _detect_format(text)
     if fmt is LetterFormat.UNKNOWN and not _IMR_SIGNALS.search(text):
@@ -371,32 +377,32 @@ def parse_normalized(
     if not drafts:
         notes.append("no disputed items with an outcome were found in this letter")
 
-    seen: dict[tuple[str, str], Citation] = {}
+    seen: dict[tuple[str, str], Draft] = {}
     items = [_finish_item(i, d, text, seen) for i, d in enumerate(drafts, start=1)]
     region = _header_region(text)
     header = _header_facts(text, region, fmt)
     summary_text = _case_summary(text)
-    claimant = Claimant(
-        age=_age(summary_text),
-        sex=_sex(summary_text),
-        date_of_injury=header.pop("date_of_injury", None) or _injury_date(summary_text),
-    )
+    claimant = {
+        "age": _age(summary_text),
+        "sex": _sex(summary_text),
+        "date_of_injury": header.pop("date_of_injury", None) or _injury_date(summary_text),
+    }
     for d in drafts:
         notes.extend(d.extra_warnings)
-    return Determination(
-        source=source,
-        sha256=sha256,
-        format=fmt,
-        text=text,
-        case_number=_case_number(text, region),
-        priority=_priority(region),
-        reviewer=_reviewer(text),
-        claimant=claimant,
-        items=items,
-        method="rules",
-        warnings=notes,
+    return {
+        "source": source,
+        "sha256": sha256,
+        "format": fmt,
+        "text": text,
+        "case_number": _case_number(text, region),
+        "priority": _priority(region),
+        "reviewer": _reviewer(text),
+        "claimant": claimant,
+        "items": items,
+        "method": "rules",
+        "warnings": notes,
         **header,
-    )
+    }
 
 
 # --- Format and regions ----------------------------------------------------------------------
@@ -808,11 +814,9 @@ def _notice_guidelines(
 
 
 # --- Finishing an item -----------------------------------------------------------------------
-def _finish_item(
-    index: int, d: _ItemDraft, text: str, seen: dict[tuple[str, str], Citation]
-) -> DisputedItem:
+def _finish_item(index: int, d: _ItemDraft, text: str, seen: dict[tuple[str, str], Draft]) -> Draft:
     spans: dict[str, Span] = {"service": d.service.span}
-    citations: list[Citation] = []
+    citations: list[Draft] = []
     families: set[str] = set()
     pages: set[int] = set()
     for name, found, source in (
@@ -824,34 +828,35 @@ def _finish_item(
         spans[name] = found.span
         citation = _citation(found.value, source, seen)
         citations.append(citation)
-        families.update(citation.families)
-        pages.update(citation.pages)
+        families.update(citation["families"])
+        pages.update(citation["pages"])
     if d.rationale is not None:
         spans["rationale"] = d.rationale.span
     if d.ur_authorized is not None:
         spans["ur_authorized"] = d.ur_authorized.span
-    return DisputedItem(
-        index=index,
-        service=d.service.value,
-        outcome=d.outcome,
-        claims_administrator_guideline=d.ca_guideline.value if d.ca_guideline else None,
-        maximus_guideline=d.maximus_guideline.value if d.maximus_guideline else None,
-        guideline_sources=sorted(families),
-        citations=citations,
-        pages=sorted(pages),
-        rationale=d.rationale.value if d.rationale else None,
-        modified_by_ur=d.modified_by_ur,
-        ur_authorized=d.ur_authorized.value if d.ur_authorized else None,
-        spans=spans,
-    )
+    return {
+        "index": index,
+        "service": d.service.value,
+        "outcome": d.outcome,
+        "claims_administrator_guideline": d.ca_guideline.value if d.ca_guideline else None,
+        "maximus_guideline": d.maximus_guideline.value if d.maximus_guideline else None,
+        "guideline_sources": sorted(families),
+        "citations": citations,
+        "pages": sorted(pages),
+        "rationale": d.rationale.value if d.rationale else None,
+        "modified_by_ur": d.modified_by_ur,
+        "ur_authorized": d.ur_authorized.value if d.ur_authorized else None,
+        "spans": spans,
+    }
 
 
-def _citation(line: str, source: str, seen: dict[tuple[str, str], Citation]) -> Citation:
-    """A guideline line taken apart. ``seen`` holds the lines this letter already took apart
-    (the claims administrator's and MAXIMUS's lines are often the same, item after item)."""
+def _citation(line: str, source: str, seen: dict[tuple[str, str], Draft]) -> Draft:
+    """A guideline line taken apart (a Citation's fields). ``seen`` holds the lines this
+    letter already took apart: the claims administrator's and MAXIMUS's lines are often
+    the same, item after item."""
     citation = seen.get((line, source))
     if citation is None:
-        citation = seen[line, source] = Citation(source=source, **_citation_parts(line))
+        citation = seen[line, source] = {"source": source, **_citation_parts(line)}
     return citation
 
 
@@ -1038,7 +1043,7 @@ def _injury_date(summary: str) -> date | None:
     return None
 
 
-def _reviewer(text: str) -> Reviewer:
+def _reviewer(text: str) -> Draft:
     specialties: list[str] = []
     licensure: list[str] = []
     line = _SPECIALTY_LINE.search(text) if "pecialt" in text else None
@@ -1059,7 +1064,7 @@ def _reviewer(text: str) -> Reviewer:
         licensed = _LICENSED_IN.search(text)
         if licensed:
             licensure = _split_list(licensed.group("v"), split_and=True)
-    return Reviewer(specialties=specialties, licensure=licensure)
+    return {"specialties": specialties, "licensure": licensure}
 
 
 def _split_list(value: str, *, split_and: bool) -> list[str]:
@@ -1090,10 +1095,21 @@ def _found(text: str, start: int, end: int) -> _Found:
     return _Found(value=_fold_span(text[start:end]), span=(start, end))
 
 
+# What str.split() takes for whitespace in ASCII text, besides the space and the line break.
+_OTHER_ASCII_SPACES = "\t\x0b\x0c\r\x1c\x1d\x1e\x1f"
+
+
 def _fold_span(value: str) -> str:
-    """``_fold(value)``, cheaper for normalized text, whose only runs are line breaks."""
+    """``_fold(value)``, cheaper for normalized text: there, ASCII text's only whitespace is
+    single spaces and line breaks, so joining its lines folds it."""
     joined = value.replace("\n", " ")
-    if "  " in joined or not joined.isprintable() or joined[:1] == " " or joined[-1:] == " ":
+    if (
+        not joined.isascii()
+        or "  " in joined
+        or joined[:1] == " "
+        or joined[-1:] == " "
+        or any(map(joined.__contains__, _OTHER_ASCII_SPACES))
+    ):
         return _fold(value)
     return joined
 
