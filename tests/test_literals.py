@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imr_llm import facts
-from imr_llm._literals import LiteralSet, required_literals, trie_pattern
+from imr_llm._literals import LiteralSet, required_literals
 
 
 def literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
@@ -52,14 +52,6 @@ def test_a_literal_set_sees_literals_that_overlap_or_nest() -> None:
     assert found == {"manipulat", "manipulation", "ation", "ct", "inject"}
     assert LiteralSet(["mri"]).present("x-ray") == frozenset()
     assert LiteralSet([]).present("anything") == frozenset()
-
-
-def test_a_trie_pattern_matches_exactly_its_words_longest_first() -> None:
-    words = ["not support", "not supported", "no", "red"]
-    pattern = re.compile(trie_pattern(words))
-    assert pattern.match("not supported by").group() == "not supported"
-    assert pattern.match("noted").group() == "no"
-    assert pattern.fullmatch("re") is None
 
 
 TITLE_PIECES = st.sampled_from(

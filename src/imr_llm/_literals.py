@@ -8,8 +8,9 @@ of a few words occurs, and ``word in text`` costs a few tens of nanoseconds.
 
 :func:`required_literals` reads those words off the pattern itself, so a gate
 never disagrees with its pattern and never needs updating by hand;
-:class:`LiteralSet` finds which of many words occur in a text in one pass.
-This is the prefilter that RE2 and Rust's ``regex`` build internally.
+:class:`LiteralSet` finds which of many words occur in a text in one pass
+(Aho-Corasick, from ``ahocorasick-rs``: far faster than any alternation ``re``
+can run). This is the prefilter that RE2 and Rust's ``regex`` build internally.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from re import _constants as _sre  # type: ignore[attr-defined]
 from re import _parser as _sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
-__all__ = ["LiteralSet", "required_literals", "trie_pattern"]
+from ahocorasick_rs import AhoCorasick
+
+__all__ = ["LiteralSet", "required_literals"]
 
 _REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
 
@@ -76,42 +79,16 @@ def _required(sequence: Iterable[tuple[Any, Any]]) -> frozenset[str] | None:
     return max(found, key=lambda c: (min(map(len, c)), -len(c)))
 
 
-def trie_pattern(words: Iterable[str]) -> str:
-    """A regex matching any of ``words``, the longest where several match, with shared
-    prefixes factored: the engine walks a trie several times faster than a flat list."""
-    by_first: dict[str, list[str]] = {}
-    ends_here = False
-    for word in sorted(set(words)):
-        if word:
-            by_first.setdefault(word[0], []).append(word[1:])
-        else:
-            ends_here = True
-    branches = [re.escape(c) + trie_pattern(rest) for c, rest in sorted(by_first.items())]
-    if not branches:
-        return ""
-    group = branches[0] if len(branches) == 1 and not ends_here else f"(?:{'|'.join(branches)})"
-    return group + "?" if ends_here else group
-
-
 class LiteralSet:
-    """Which of many literals occur in a text, found in one pass.
+    """Which of many literals occur in a text, found in one pass (Aho-Corasick)."""
 
-    At each position the longest literal starting there is found (a trie, looked
-    ahead so that literals overlapping each other are all seen); it stands for
-    every literal that is a prefix of it.
-    """
-
-    __slots__ = ("_covers", "_finder")
+    __slots__ = ("_automaton",)
 
     def __init__(self, literals: Iterable[str]) -> None:
         words = sorted({w for w in literals if w})
-        self._finder = re.compile("(?=(" + trie_pattern(words) + "))") if words else None
-        self._covers = {w: frozenset(p for p in words if w.startswith(p)) for w in words}
+        self._automaton = AhoCorasick(words) if words else None
 
     def present(self, text: str) -> frozenset[str]:
-        if self._finder is None:
+        if self._automaton is None:
             return frozenset()
-        found = set(self._finder.findall(text))
-        if not found:
-            return frozenset()
-        return frozenset().union(*(self._covers[w] for w in found))
+        return frozenset(self._automaton.find_matches_as_strings(text, overlapping=True))

@@ -10,8 +10,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ahocorasick_rs import AhoCorasick
+
 from imr_llm._casefold import lowered
-from imr_llm._literals import LiteralSet, required_literals, trie_pattern
+from imr_llm._literals import LiteralSet, required_literals
 from imr_llm.schema import DisputedItem, ReasonCode, ServiceCategory
 
 __all__ = [
@@ -287,12 +289,10 @@ _WINDOW_AFTER = 80
 
 
 _KEYWORDS = sorted({k for cue in _CUES for k in cue.keywords})
-# Every keyword where a word starts (after a non-word character), the keyword looked
-# ahead so that one starting inside another ("not supported" ... "supported by") is
-# seen too. Where one keyword extends another ("not support", "not supported") the
-# longer is reported and _CHECKS_BY_KEYWORD credits both.
-_KEYWORD_FINDER = re.compile(r"[^a-z0-9_](?=(" + trie_pattern(_KEYWORDS) + "))")
+_KEYWORD_AUTOMATON = AhoCorasick(_KEYWORDS)
 _Check = tuple[ReasonCode, re.Pattern[str] | None, int]
+# Where one keyword extends another ("not support", "not supported") the longest found at a
+# position stands for every keyword that is a prefix of it.
 _CHECKS_BY_KEYWORD: dict[str, tuple[_Check, ...]] = {
     found: tuple(
         (cue.code, cue.pattern, cue.reach)
@@ -301,15 +301,23 @@ _CHECKS_BY_KEYWORD: dict[str, tuple[_Check, ...]] = {
     )
     for found in _KEYWORDS
 }
+_ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 
 
 def _reasons_found(lowered: str) -> set[ReasonCode]:
-    """Every reason whose wording occurs: one pass for the keywords, then a check at each."""
-    found: set[ReasonCode] = set()
+    """Every reason whose wording occurs: one pass finds every keyword that starts a word
+    (after a character that is not an ASCII letter, digit or underscore), then each
+    wording is checked where its keyword stands."""
     text = " " + lowered  # a keyword that opens the text also follows a non-word character
-    for m in _KEYWORD_FINDER.finditer(text):
-        keyword = m.group(1)
-        start = m.end()
+    longest: dict[int, int] = {}  # keyword start -> index of the longest keyword there
+    for index, start, _end in _KEYWORD_AUTOMATON.find_matches_as_indexes(text, overlapping=True):
+        if text[start - 1] not in _ASCII_WORD:
+            held = longest.get(start)
+            if held is None or len(_KEYWORDS[index]) > len(_KEYWORDS[held]):
+                longest[start] = index
+    found: set[ReasonCode] = set()
+    for start in sorted(longest):
+        keyword = _KEYWORDS[longest[start]]
         for code, pattern, reach in _CHECKS_BY_KEYWORD[keyword]:
             if code in found:
                 continue
