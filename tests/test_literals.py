@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imr_llm import facts
-from imr_llm._literals import LiteralSet, required_literals
+from imr_llm._literals import LiteralSet, alternatives, required_literals
 
 
 def literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
@@ -85,13 +84,25 @@ TITLE_PIECES = st.sampled_from(
 @given(st.lists(TITLE_PIECES, max_size=8).map("".join))
 def test_the_fact_gates_never_turn_away_a_title_their_pattern_matches(title: str) -> None:
     low = title.lower()
-    for _name, pattern, gate in [*facts._CATEGORIES, *facts._FACTS]:
+    for _name, pattern, gate in [*facts._CATEGORY_ALTERNATIVES, *facts._FACTS]:
         if pattern.search(low):
             assert gate is None or any(word in low for word in gate), pattern.pattern
 
 
-@pytest.mark.parametrize("_category,pattern,gate", facts._CATEGORIES)
-def test_every_category_pattern_has_a_gate(
-    _category: object, pattern: object, gate: object
-) -> None:
-    assert gate, f"{pattern!r} runs ungated on every title"
+def test_every_category_alternative_has_a_gate() -> None:
+    ungated = [p.pattern for _, p, gate in facts._CATEGORY_ALTERNATIVES if not gate]
+    assert ungated == [], "these run on every title"
+
+
+def test_a_pattern_splits_into_the_alternatives_that_match_where_it_does() -> None:
+    pattern = re.compile(r"\bmri\b|ct\s+scan|x-?rays?\b|(?:a|b)c|[|)]z")
+    parts = [p.pattern for p in alternatives(pattern)]
+    assert parts == [r"\bmri\b", r"ct\s+scan", r"x-?rays?\b", "(?:a|b)c", "[|)]z"]
+    for text in ["mri", "x-ray", "bc", "|z", "nothing"]:
+        assert bool(pattern.search(text)) == any(p.search(text) for p in alternatives(pattern))
+
+
+def test_patterns_whose_split_is_in_doubt_come_back_whole() -> None:
+    for source, flags in [("ab|ac", 0), ("(?i)a|b", 0), ("a # |b", re.VERBOSE), ("abc", 0)]:
+        pattern = re.compile(source, flags)
+        assert alternatives(pattern) == [pattern]

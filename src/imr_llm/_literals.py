@@ -23,9 +23,10 @@ from typing import Any
 
 from ahocorasick_rs import AhoCorasick
 
-__all__ = ["LiteralSet", "required_literals"]
+__all__ = ["LiteralSet", "alternatives", "required_literals"]
 
 _REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
+_INLINE_FLAGS = re.compile(r"\(\?[aiLmsux]+[:)]")
 
 
 def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
@@ -77,6 +78,59 @@ def _required(sequence: Iterable[tuple[Any, Any]]) -> frozenset[str] | None:
     if not found:
         return None
     return max(found, key=lambda c: (min(map(len, c)), -len(c)))
+
+
+def alternatives(pattern: re.Pattern[str]) -> list[re.Pattern[str]]:
+    """The top-level alternatives of ``pattern``, each compiled alone with its flags.
+
+    The pattern matches somewhere exactly when one of them does, and each can be gated
+    by its own literals: a long alternation then runs only the few alternatives a text
+    can match. Where the split is in any doubt (verbose patterns, inline flags, an
+    alternation the parser factored) the pattern comes back whole.
+    """
+    source = pattern.pattern
+    if pattern.flags & re.VERBOSE or _INLINE_FLAGS.match(source):
+        return [pattern]
+    parts = _split_top_level(source)
+    try:
+        tree = _sre_parse.parse(source, pattern.flags)
+    except Exception:  # noqa: BLE001 - the parser is CPython's private API: degrade, never fail
+        return [pattern]
+    expected = len(tree[0][1][1]) if len(tree) == 1 and tree[0][0] is _sre.BRANCH else 1
+    if len(parts) != expected or len(parts) == 1:
+        return [pattern]
+    return [re.compile(part, pattern.flags) for part in parts]
+
+
+def _split_top_level(source: str) -> list[str]:
+    parts: list[str] = []
+    depth = start = i = 0
+    in_class = False
+    while i < len(source):
+        char = source[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            i += 1
+            if source[i : i + 1] == "^":
+                i += 1
+            if source[i : i + 1] == "]":  # a "]" first in a class is literal
+                i += 1
+            continue
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(source[start:i])
+            start = i + 1
+        i += 1
+    parts.append(source[start:])
+    return parts
 
 
 class LiteralSet:

@@ -13,7 +13,7 @@ from typing import Any
 from ahocorasick_rs import AhoCorasick
 
 from imr_llm._casefold import lowered
-from imr_llm._literals import LiteralSet, required_literals
+from imr_llm._literals import LiteralSet, alternatives, required_literals
 from imr_llm.schema import DisputedItem, ReasonCode, ServiceCategory
 
 __all__ = [
@@ -334,9 +334,6 @@ def _reasons_found(lowered: str) -> set[ReasonCode]:
 # Each pattern runs only where one of the literals its matches must contain occurs
 # (read off the pattern: see imr_llm._literals); one pass over a title finds them all.
 _Gate = frozenset[str] | None
-_CATEGORIES: list[tuple[ServiceCategory, re.Pattern[str], _Gate]] = [
-    (category, pattern, required_literals(pattern)) for category, pattern in _CATEGORY_PATTERNS
-]
 _FACTS: list[tuple[str, re.Pattern[str], _Gate]] = [
     (name, pattern, required_literals(pattern))
     for name, pattern in (
@@ -346,8 +343,31 @@ _FACTS: list[tuple[str, re.Pattern[str], _Gate]] = [
         ("body_part", _BODY_PARTS),
     )
 ]
+# A category is named when one alternative of its pattern matches; each alternative is
+# gated on its own literals, so a title runs only the few it can match, in category order.
+_CATEGORY_ALTERNATIVES: list[tuple[ServiceCategory, re.Pattern[str], _Gate]] = [
+    (category, alternative, required_literals(alternative))
+    for category, pattern in _CATEGORY_PATTERNS
+    for alternative in alternatives(pattern)
+]
+
+
+def _by_literal(gates: list[_Gate]) -> dict[str, list[int]]:
+    """Literal -> the positions of the gates that hold it."""
+    index: dict[str, list[int]] = {}
+    for k, gate in enumerate(gates):
+        for literal in gate or ():
+            index.setdefault(literal, []).append(k)
+    return index
+
+
+_ALTERNATIVES_BY_LITERAL = _by_literal([gate for _, _, gate in _CATEGORY_ALTERNATIVES])
+_UNGATED_ALTERNATIVES = [k for k, (_, _, gate) in enumerate(_CATEGORY_ALTERNATIVES) if not gate]
 _TITLE_LITERALS = LiteralSet(
-    literal for _, _, gate in [*_CATEGORIES, *_FACTS] if gate is not None for literal in gate
+    literal
+    for _, _, gate in [*_CATEGORY_ALTERNATIVES, *_FACTS]
+    if gate is not None
+    for literal in gate
 )
 
 
@@ -362,8 +382,12 @@ def categorize(service: str) -> ServiceCategory:
 
 
 def _category(low: str, present: frozenset[str]) -> ServiceCategory:
-    for category, pattern, gate in _CATEGORIES:
-        if _admits(gate, present) and pattern.search(low):
+    candidates = set(_UNGATED_ALTERNATIVES)
+    for literal in present:
+        candidates.update(_ALTERNATIVES_BY_LITERAL.get(literal, ()))
+    for k in sorted(candidates):
+        category, alternative, _ = _CATEGORY_ALTERNATIVES[k]
+        if alternative.search(low):
             return category
     return ServiceCategory.OTHER
 
