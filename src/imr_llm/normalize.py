@@ -55,8 +55,9 @@ _PAGE_FOOTER = re.compile(
     r"[ ]*(?:page[ ]*\d+(?:[ ]*(?:of|/)[ ]*\d+)?|\d+[ ]+of[ ]+\d+|-[ ]*\d+[ ]*-)[ ]*",
     re.IGNORECASE,
 )
-# Cheap pre-check (a literal first character is fast): a line that could be a footer at all.
-_MAYBE_FOOTER = re.compile(r"\n ?(?:page|\d+ of \d|- ?\d+ ?-)", re.IGNORECASE)
+# Cheap pre-check (a literal first character is fast, and the look-ahead turns most lines
+# away at their first character): a line that could be a footer at all.
+_MAYBE_FOOTER = re.compile(r"\n(?=[ p\d-]) ?(?:page|\d+ of \d|- ?\d+ ?-)", re.IGNORECASE)
 # ASCII other than the control characters _INVISIBLE removes: deleting it leaves only those.
 _PRINTABLE_ASCII = bytes(c for c in range(128) if c in (9, 10, 11, 12, 13) or 32 <= c < 127)
 # A line that opens a page and reads like letterhead rather than letter.
@@ -67,6 +68,9 @@ _HEADER_LIKE = re.compile(
 )
 _LINE_END_HYPHEN = re.compile(r"-\n[ \n]*")
 _SPACE_RUNS = re.compile(r"   *")
+# Literal patterns: re.sub is faster than str.replace where they occur on every line.
+_SPACE_BEFORE_NEWLINE = re.compile(" \n")
+_EMPTY_LINE = re.compile("\n\n")
 _BLANK_LINE_RUNS = re.compile(r"\n\n\n+")
 _NEWLINE_RUNS = re.compile(r"\n\n*")
 
@@ -93,10 +97,9 @@ def normalize(raw: str) -> NormalizedText:
     if not text.isascii() or text.encode("ascii").translate(None, _PRINTABLE_ASCII):
         text = _INVISIBLE.sub("", text)
     # Tabs are spaces by now, so after this no line ends in whitespace.
-    if "  " in text:
-        text = _SPACE_RUNS.sub(" ", text) if "   " in text else text.replace("  ", " ")
+    text = _SPACE_RUNS.sub(" ", text)  # nearly every letter has some; testing first costs more
     if " \n" in text:
-        text = text.replace(" \n", "\n")
+        text = _SPACE_BEFORE_NEWLINE.sub("\n", text)
     text = text.rstrip(" ")
 
     footers = 0
@@ -115,13 +118,11 @@ def normalize(raw: str) -> NormalizedText:
             removed.append(f"running page header {headers!r}")
         # A page break is not a paragraph break: letters break pages mid-sentence.
         text = re.sub(r"\n?\f\n?", "\n", text)
-    lines = text.split("\n")
-
-    if _is_double_spaced(lines):
+    # Without a blank line anywhere, a text has at most two empty lines: not double spaced.
+    if "\n\n" in text and _is_double_spaced(text.split("\n")):
         text = _undo_double_spacing(text)
         removed.append("double spacing")
-    if "-\n" in text:
-        text = _LINE_END_HYPHEN.sub(_join_hyphenated, text)
+    text = _LINE_END_HYPHEN.sub(_join_hyphenated, text)  # cheaper than testing for "-\n" first
     if "\n\n\n" in text:
         text = _BLANK_LINE_RUNS.sub("\n\n", text)
     text = text.strip("\n ")
@@ -185,16 +186,17 @@ def _looks_like_letterhead(line: str) -> bool:
 
 def _is_double_spaced(lines: list[str]) -> bool:
     """PDF text often puts an empty line after every line of text (the samples do)."""
-    empty = lines.count("")
-    text_lines = len(lines) - empty - lines.count(" ")
+    empty = lines.count("")  # no line is only a space: those spaces are gone by now
+    text_lines = len(lines) - empty
     return text_lines >= 6 and empty >= 0.6 * text_lines
 
 
 def _undo_double_spacing(text: str) -> str:
     """Each line was followed by the same number of empty lines (usually one); a longer
     run of them was a paragraph break."""
-    if text.count("\n\n\n") < text.count("\n") / 6:  # one empty line apart: the common case
-        return text.replace("\n\n", "\n")
+    if "\n\n\n" not in text or text.count("\n\n\n") < text.count("\n") / 6:
+        # One empty line apart, the common case.
+        return _EMPTY_LINE.sub("\n", text)
     runs = Counter(len(run) for run in _NEWLINE_RUNS.findall(text))
     spacing = max(runs, key=lambda length: (runs[length], -length))
     return _NEWLINE_RUNS.sub(lambda m: "\n" if len(m.group()) <= spacing else "\n\n", text)
