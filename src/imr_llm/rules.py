@@ -97,7 +97,8 @@ _ITEM_LABEL = (
     r"(?:claims\s+administrator\s+guideline|maximus\s+guideline|decision\s+rationale"
     r"|medical\s+treatment\s+guidelines?|guidelines?(?:\s+used)?|rationale)\s*:"
 )
-_AFTER_OUTCOME = _ci(r"\s*(?:" + _PAGE_FURNITURE + r"){0,2}" + _ITEM_LABEL)
+# Only ever asked whether it matches: lazy, so the item's own heading is tried first.
+_AFTER_OUTCOME = _ci(r"\s*(?:" + _PAGE_FURNITURE + r"){0,2}?" + _ITEM_LABEL)
 _ONLY_SPACE_LEFT = re.compile(r"\s*\Z")
 _CA_GUIDELINE = _ci(r"claims\s+administrator\s+guideline\s*:")
 _MAXIMUS_GUIDELINE = _ci(r"maximus\s+guideline\s*:")
@@ -125,9 +126,10 @@ _CONCLUDING_WORDS = frozenset(
     "certified necessary established demonstrated supported warranted indicated recommended "
     "appropriate approved denied justified reasonable".split()
 )
-_WORD_BEFORE = re.compile(r"[\w%)\]'\"]*$")
-# Found from the end: a greedy prefix makes the engine try the last position first.
-_LAST_CONCLUSION = re.compile(r"(?s).*(?P<word>" + _CONCLUSION_AT_LINE_END + ")")
+# What a word before a period may hold besides \w: "7.5mg." and "x3)." end words.
+_WORD_BEFORE_EXTRA = frozenset("%)]'\"")
+# The words _CONCLUSION_AT_LINE_END ends on ("non-certified" ends on "certified").
+_CONCLUSION_WORDS = frozenset({"noncertified", *_CONCLUDING_WORDS})
 _CONCLUSION_VERB = _ci(r"\b(?:is|are|was|were|be|been|not)\b")
 _ORIGINAL_REQUEST_TAIL = _ci(r"original\s+request\s*,\s*")
 _WAS_THE_ORIGINAL_REQUEST = _ci(r"\bwas\s+the\s+original\s+request\b")
@@ -565,12 +567,16 @@ def _boundary_after(text: str, lower: int, upper: int, *, lower_is_boundary: boo
     if paragraph >= 0:
         start = paragraph + 2
         lower_is_boundary = True
-    stops = [
-        m
-        for m in reversed(list(_SENTENCE_STOP.finditer(text, start, upper)))
-        if not _ends_abbreviation(text, m.start())
-    ]
-    line_end = next((m.end() for m in stops if "\n" in m.group()), -1)
+    # Sentence ends, the last first, back to the last one at a line end: none before it
+    # can matter (the title starts at that one or later).
+    stops: list[re.Match[str]] = []
+    line_end = -1
+    for m in reversed(list(_SENTENCE_STOP.finditer(text, start, upper))):
+        if not _ends_abbreviation(text, m.start()):
+            stops.append(m)
+            if "\n" in m.group():
+                line_end = m.end()
+                break
     best = max(line_end, _last_conclusion(text, lower, start, upper))
     # Without a line end to go by (lines joined, or a window cut mid-text) the title still
     # starts where the rationale before it ends.
@@ -604,19 +610,51 @@ def _rationale_end_in_title(
 
 
 def _last_conclusion(text: str, lower: int, start: int, upper: int) -> int:
-    """The end of the last rationale conclusion at a line end in [start, upper), or -1."""
+    """The end of the last rationale conclusion at a line end in [start, upper), or -1: the
+    last match of :data:`_CONCLUSION_AT_LINE_END` there (its end clipped at ``upper``) whose
+    next line opens with a capital or digit and whose sentence has a verb. Line ends are
+    looked at from the last; a regex matched from the end would try every position."""
     low = _lowered(text)
     stop = upper
-    while (c := _LAST_CONCLUSION.match(low, start, stop)) is not None:
-        following = text[c.end() : c.end() + 1]
-        line_start = text.rfind("\n", lower, c.start("word")) + 1
-        sentence_start = max(line_start - 120, lower)
-        if (following.isupper() or following.isdigit()) and _CONCLUSION_VERB.search(
-            text, sentence_start, c.start("word")
-        ):
-            return c.end()
-        stop = c.start("word")
+    newline = low.rfind("\n", start, stop)
+    while newline >= 0:
+        word_start = _conclusion_before(low, start, newline)
+        if word_start is not None:
+            end = newline + 1
+            while end < stop and low[end] in " \t":
+                end += 1
+            if end < stop and low[end] in '"(':
+                end += 1
+            following = text[end : end + 1]
+            line_start = text.rfind("\n", lower, word_start) + 1
+            sentence_start = max(line_start - 120, lower)
+            if (following.isupper() or following.isdigit()) and _CONCLUSION_VERB.search(
+                text, sentence_start, word_start
+            ):
+                return end
+            stop = word_start
+        newline = low.rfind("\n", start, min(stop, newline))
     return -1
+
+
+def _conclusion_before(low: str, start: int, newline: int) -> int | None:
+    """Where a conclusion word that ends the line at ``newline`` starts (not before
+    ``start``), as ``\\b<word>\\b\\.?[ \\t]*\\n`` finds it, or None. The letters before
+    the line end are the word: a hyphen ends them, so "non-certified" is found at
+    "certified", where the regex's greedy prefix finds it too."""
+    end = newline
+    while end > start and low[end - 1] in " \t":
+        end -= 1
+    if end > start and low[end - 1] == ".":
+        end -= 1
+    word_start = end
+    while word_start > start and low[word_start - 1].isalpha():
+        word_start -= 1
+    if low[word_start:end] in _CONCLUSION_WORDS and (
+        word_start == 0 or not _is_word_char(low[word_start - 1])
+    ):
+        return word_start
+    return None
 
 
 def _opens_line(text: str, pos: int, upper: int) -> bool:
@@ -624,8 +662,16 @@ def _opens_line(text: str, pos: int, upper: int) -> bool:
 
 
 def _word_before(text: str, period: int) -> str:
-    word = _WORD_BEFORE.search(text, max(0, period - 40), period)
-    return word.group().lower().rstrip(".") if word else ""
+    """The word that ends at ``period`` (at most 40 characters of it), lowered; as the regex
+    ``[\\w%)\\]'"]*$`` reads it, a line break just before the period ends the word."""
+    floor = max(0, period - 40)
+    end = period - 1 if period > floor and text[period - 1] == "\n" else period
+    start = end
+    while start > floor and (
+        _is_word_char(text[start - 1]) or text[start - 1] in _WORD_BEFORE_EXTRA
+    ):
+        start -= 1
+    return text[start:end].lower().rstrip(".")
 
 
 def _ends_abbreviation(text: str, period: int) -> bool:
