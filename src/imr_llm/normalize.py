@@ -102,16 +102,9 @@ def normalize(raw: str) -> NormalizedText:
         text = _SPACE_BEFORE_NEWLINE.sub("\n", text)
     text = text.rstrip(" ")
 
-    footers = 0
-    if _MAYBE_FOOTER.search(text) or _PAGE_FOOTER.match(text):
-        lines = text.split("\n")
-        for i, line in enumerate(lines):
-            if len(line) < 40 and _PAGE_FOOTER.fullmatch(line):
-                footers += 1
-                lines[i] = "\f"
-        if footers:
-            removed.append(f"{footers} page footer(s)")
-            text = "\n".join(lines)
+    text, footers = _mark_footers(text)
+    if footers:
+        removed.append(f"{footers} page footer(s)")
     if "\f" in text:
         text, headers = _drop_running_headers(text)
         if headers:
@@ -127,6 +120,32 @@ def normalize(raw: str) -> NormalizedText:
         text = _BLANK_LINE_RUNS.sub("\n\n", text)
     text = text.strip("\n ")
     return NormalizedText(text=text + "\n" if text else "", removed=removed)
+
+
+def _mark_footers(text: str) -> tuple[str, int]:
+    """Each page-footer line (shorter than 40 characters, all footer) becomes a form feed.
+
+    Spaces are single by now, so every footer line after the first starts where
+    :data:`_MAYBE_FOOTER` matches: only those lines are read ("Page(s): 98-99" lines of
+    guideline citations among them), never every line of the letter.
+    """
+    starts = [m.start() + 1 for m in _MAYBE_FOOTER.finditer(text)]
+    if _PAGE_FOOTER.match(text):
+        starts.insert(0, 0)
+    footers: list[tuple[int, int]] = []
+    for start in starts:
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if end - start < 40 and _PAGE_FOOTER.fullmatch(text, start, end):
+            footers.append((start, end))
+    if not footers:
+        return text, 0
+    pieces, at = [], 0
+    for start, end in footers:
+        pieces += [text[at:start], "\f"]
+        at = end
+    pieces.append(text[at:])
+    return "".join(pieces), len(footers)
 
 
 def _join_hyphenated(m: re.Match[str]) -> str:
