@@ -27,6 +27,7 @@ __all__ = ["LiteralSet", "alternatives", "required_literals"]
 
 _REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
 _INLINE_FLAGS = re.compile(r"\(\?[aiLmsux]+[:)]")
+_GROUP_OPENING = re.compile(r"\((?:\?:|\?P<\w+>)?")
 
 
 def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
@@ -83,23 +84,61 @@ def _required(sequence: Iterable[tuple[Any, Any]]) -> frozenset[str] | None:
 def alternatives(pattern: re.Pattern[str]) -> list[re.Pattern[str]]:
     """The top-level alternatives of ``pattern``, each compiled alone with its flags.
 
-    The pattern matches somewhere exactly when one of them does, and each can be gated
-    by its own literals: a long alternation then runs only the few alternatives a text
-    can match. Where the split is in any doubt (verbose patterns, inline flags, an
-    alternation the parser factored) the pattern comes back whole.
+    A pattern that is one group around an alternation (``(?P<v>a|b)``) gives each
+    alternative in that group. The pattern matches somewhere exactly when one of them
+    does, and its match is the leftmost of theirs (the earlier alternative where two
+    start together), with the same groups. Each can be gated by its own literals: a long
+    alternation then runs only the few alternatives a text can match. Where the split
+    is in any doubt (verbose patterns, inline flags, an alternation the parser factored)
+    the pattern comes back whole.
     """
     source = pattern.pattern
     if pattern.flags & re.VERBOSE or _INLINE_FLAGS.match(source):
         return [pattern]
-    parts = _split_top_level(source)
     try:
-        tree = _sre_parse.parse(source, pattern.flags)
+        items = list(_sre_parse.parse(source, pattern.flags))
     except Exception:  # noqa: BLE001 - the parser is CPython's private API: degrade, never fail
         return [pattern]
-    expected = len(tree[0][1][1]) if len(tree) == 1 and tree[0][0] is _sre.BRANCH else 1
+    opening, body, closing = "", source, ""
+    group = _GROUP_OPENING.match(source)
+    if len(items) == 1 and items[0][0] is _sre.SUBPATTERN and group:
+        if _closes_at_end(source):
+            opening, body, closing = group.group(), source[group.end() : -1], ")"
+            items = list(items[0][1][3])
+    parts = _split_top_level(body)
+    expected = len(items[0][1][1]) if len(items) == 1 and items[0][0] is _sre.BRANCH else 1
     if len(parts) != expected or len(parts) == 1:
         return [pattern]
-    return [re.compile(part, pattern.flags) for part in parts]
+    return [re.compile(opening + part + closing, pattern.flags) for part in parts]
+
+
+def _closes_at_end(source: str) -> bool:
+    """Whether the group that opens ``source`` closes at its last character."""
+    depth = i = 0
+    in_class = False
+    while i < len(source):
+        char = source[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            i += 1
+            if source[i : i + 1] == "^":
+                i += 1
+            if source[i : i + 1] == "]":
+                i += 1
+            continue
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return i == len(source) - 1
+        i += 1
+    return False
 
 
 def _split_top_level(source: str) -> list[str]:

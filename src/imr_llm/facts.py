@@ -334,8 +334,11 @@ def _reasons_found(lowered: str) -> set[ReasonCode]:
 # Each pattern runs only where one of the literals its matches must contain occurs
 # (read off the pattern: see imr_llm._literals); one pass over a title finds them all.
 _Gate = frozenset[str] | None
-_FACTS: list[tuple[str, re.Pattern[str], _Gate]] = [
-    (name, pattern, required_literals(pattern))
+_Gated = tuple[re.Pattern[str], _Gate]
+# Each fact's pattern as its alternatives, gated one by one: the leftmost match among them
+# is the pattern's (see imr_llm._literals.alternatives).
+_FACTS: list[tuple[str, list[_Gated]]] = [
+    (name, [(part, required_literals(part)) for part in alternatives(pattern)])
     for name, pattern in (
         ("quantity", _SESSIONS),
         ("frequency", _FREQUENCY),
@@ -365,7 +368,10 @@ _ALTERNATIVES_BY_LITERAL = _by_literal([gate for _, _, gate in _CATEGORY_ALTERNA
 _UNGATED_ALTERNATIVES = [k for k, (_, _, gate) in enumerate(_CATEGORY_ALTERNATIVES) if not gate]
 _TITLE_LITERALS = LiteralSet(
     literal
-    for _, _, gate in [*_CATEGORY_ALTERNATIVES, *_FACTS]
+    for gate in [
+        *(gate for _, _, gate in _CATEGORY_ALTERNATIVES),
+        *(gate for _, parts in _FACTS for _, gate in parts),
+    ]
     if gate is not None
     for literal in gate
 )
@@ -400,8 +406,8 @@ def service_facts(service: str) -> dict[str, str | None]:
 
 def _service_facts(service: str, low: str, present: frozenset[str]) -> dict[str, str | None]:
     facts: dict[str, str | None] = {}
-    for name, pattern, gate in _FACTS:
-        m = pattern.search(low) if _admits(gate, present) else None
+    for name, parts in _FACTS:
+        m = _leftmost(parts, low, present)
         if m is None:
             facts[name] = None
             continue
@@ -409,6 +415,18 @@ def _service_facts(service: str, low: str, present: frozenset[str]) -> dict[str,
         start, end = m.span(group)
         facts[name] = " ".join(service[start:end].split())  # the letter's own case
     return facts
+
+
+def _leftmost(parts: list[_Gated], low: str, present: frozenset[str]) -> re.Match[str] | None:
+    """The leftmost match of the gated alternatives of a pattern, the earlier alternative
+    where two start together: the pattern's own match."""
+    best: re.Match[str] | None = None
+    for pattern, gate in parts:
+        if _admits(gate, present):
+            m = pattern.search(low)
+            if m is not None and (best is None or m.start() < best.start()):
+                best = m
+    return best
 
 
 def reason_codes(rationale: str | None, *, overturned: bool) -> list[ReasonCode]:
