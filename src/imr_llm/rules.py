@@ -310,12 +310,13 @@ _SECTIONS = re.compile(r"section\(?s?\)?\s*:\s*(?P<v>.+?)(?=\.\s|\.$|\s+decision
 _PAGE_PARTS = re.compile(r"[,\s]+(?![-\d]*-)")
 _PAGE_PART_COMMAS = re.compile(r"\s*,\s*")
 _DIGITS = re.compile(r"\d+")
+_PAGE_OR_RANGE = re.compile(r"(\d+)(?:-(\d+))?")
 _DIGIT = re.compile(r"\d")
 _PAGES = re.compile(r"pages?\(?s?\)?\s*:\s*(?P<v>\d[\d\s,\-]*)")
 
 
 # =============================================================================================
-@dataclass
+@dataclass(slots=True)
 class _Found:
     """A verbatim field found in the text: its folded value and span."""
 
@@ -323,7 +324,7 @@ class _Found:
     span: Span
 
 
-@dataclass
+@dataclass(slots=True)
 class _ItemDraft:
     service: _Found
     outcome: Outcome
@@ -335,6 +336,10 @@ class _ItemDraft:
     modified_by_ur: bool = False
     ur_authorized: _Found | None = None
     extra_warnings: list[str] = field(default_factory=list)
+    # The first "Decision rationale:" label found after the outcome, and how far that search
+    # looked: the body's own search reuses it when it looked as far.
+    rationale_label: _LoweredMatch | None = None
+    rationale_label_limit: int = -1
 
 
 def parse_normalized(
@@ -471,6 +476,7 @@ def _titled_items(text: str, start: int, end: int, notes: list[str]) -> list[_It
         drafts.append(draft)
         next_start = markers[k + 1].start() if k + 1 < len(markers) else end
         rationale_label = _DECISION_RATIONALE.search(text, m.end(), next_start)
+        draft.rationale_label, draft.rationale_label_limit = rationale_label, next_start
         lower = rationale_label.end() if rationale_label else m.end()
     section_end = _section_end(text, drafts, end)
     for k, draft in enumerate(drafts):
@@ -695,7 +701,9 @@ def _fill_body(text: str, draft: _ItemDraft, body_end: int) -> None:
     body_start = draft.body_start
     ca = _CA_GUIDELINE.search(text, body_start, body_end)
     mx = _MAXIMUS_GUIDELINE.search(text, body_start, body_end)
-    rationale = _DECISION_RATIONALE.search(text, body_start, body_end)
+    rationale = draft.rationale_label
+    if draft.rationale_label_limit < body_end or (rationale and rationale.end() > body_end):
+        rationale = _DECISION_RATIONALE.search(text, body_start, body_end)
     rationale_at = rationale.start() if rationale else body_end
     if ca:
         ca_end = mx.start() if mx and mx.start() > ca.end() else rationale_at
@@ -709,10 +717,10 @@ def _fill_body(text: str, draft: _ItemDraft, body_end: int) -> None:
             f"item {draft.service.value!r}: no 'Decision rationale:' section found"
         )
     if not draft.modified_by_ur and draft.rationale:
-        low = draft.rationale.value.lower()
-        draft.modified_by_ur = ("modif" in low or "partially" in low) and bool(
-            _UR_MODIFIED_IN_RATIONALE.search(draft.rationale.value)
-        )
+        low, (start, end) = _lowered(text), draft.rationale.span
+        draft.modified_by_ur = (
+            low.find("modif", start, end) >= 0 or low.find("partially", start, end) >= 0
+        ) and bool(_UR_MODIFIED_IN_RATIONALE.search(draft.rationale.value))
 
 
 # --- Medical professional review layout -----------------------------------------------------
@@ -910,11 +918,10 @@ def _citation_parts(line: str) -> dict[str, list[str] | list[int]]:
     low = line.lower()
     if len(low) != len(line):  # a few non-ASCII letters lower to two characters
         low = _lowered(line)
-    families = [
-        family
-        for family, word, phrase in _FAMILY_NAMES
-        if (word in low and _has_word(low, word)) or (phrase is not None and phrase in low)
-    ]
+    families = []
+    for family, word, phrase in _FAMILY_NAMES:
+        if (word in low and _has_word(low, word)) or (phrase is not None and phrase in low):
+            families.append(family)
     if "citation" in low:
         for m in _NON_MTUS_CITATION.finditer(low):
             cited = m.group("v")
@@ -947,10 +954,9 @@ def _has_word(text: str, word: str) -> bool:
     what ``\w`` matches: letters, digits and the underscore)."""
     at = text.find(word)
     while at >= 0:
-        end = at + len(word)
-        if (at == 0 or not _is_word_char(text[at - 1])) and (
-            end == len(text) or not _is_word_char(text[end])
-        ):
+        before = text[at - 1 : at]
+        after = text[at + len(word) : at + len(word) + 1]
+        if not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
             return True
         at = text.find(word, at + 1)
     return False
@@ -961,6 +967,16 @@ def _is_word_char(char: str) -> bool:
 
 
 def _expand_pages(value: str) -> list[int]:
+    plain = _PAGE_OR_RANGE.fullmatch(value.strip())
+    if plain:  # "8", "98-99": most citations
+        first, last = int(plain.group(1)), plain.group(2)
+        if last is None:
+            return [first]
+        return (
+            list(range(first, int(last) + 1))
+            if 0 <= int(last) - first <= 50
+            else [first, int(last)]
+        )
     pages: list[int] = []
     for part in _PAGE_PARTS.split(value.strip()):
         for piece in _PAGE_PART_COMMAS.split(part):
@@ -1141,20 +1157,25 @@ def _found(text: str, start: int, end: int) -> _Found:
     return _Found(value=_fold_span(text[start:end]), span=(start, end))
 
 
-# What str.split() takes for whitespace in ASCII text, besides the space and the line break.
-_OTHER_ASCII_SPACES = "\t\x0b\x0c\r\x1c\x1d\x1e\x1f"
-
-
 def _fold_span(value: str) -> str:
     """``_fold(value)``, cheaper for normalized text: there, ASCII text's only whitespace is
-    single spaces and line breaks, so joining its lines folds it."""
+    single spaces and line breaks (str.split() also splits on \\t \\r \\x0b \\x0c and
+    \\x1c-\\x1f), so joining its lines folds it."""
     joined = value.replace("\n", " ")
     if (
         not joined.isascii()
         or "  " in joined
         or joined[:1] == " "
         or joined[-1:] == " "
-        or any(map(joined.__contains__, _OTHER_ASCII_SPACES))
+        # The other ASCII whitespace, tested one by one: faster than any(map(...)).
+        or "\t" in joined
+        or "\r" in joined
+        or "\x0b" in joined
+        or "\x0c" in joined
+        or "\x1c" in joined
+        or "\x1d" in joined
+        or "\x1e" in joined
+        or "\x1f" in joined
     ):
         return _fold(value)
     return joined
