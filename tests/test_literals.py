@@ -8,7 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imr_llm import facts
-from imr_llm._literals import LiteralSet, alternatives, required_literals
+from imr_llm._literals import (
+    LiteralSet,
+    alternatives,
+    first_chars,
+    required_literals,
+    with_first_char_check,
+)
 
 
 def literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
@@ -108,3 +114,29 @@ def test_patterns_whose_split_is_in_doubt_come_back_whole() -> None:
     for source, flags in [("ab|ac", 0), ("(?i)a|b", 0), ("a # |b", re.VERBOSE), ("abc", 0)]:
         pattern = re.compile(source, flags)
         assert alternatives(pattern) == [pattern]
+
+
+def test_first_chars_are_what_every_match_opens_with() -> None:
+    assert first_chars(re.compile(r"(?:\d+|one|two)\s*x")) == r"[\d\x6f\x74]"
+    assert first_chars(re.compile(r"(?:for\s+)?(?P<v>\d+)")) == r"[\d\x66]"
+    assert first_chars(re.compile(r"\bmri\b")) == r"[\x6d]"
+    # No class: the pattern may match empty, or open with any character.
+    for source in [r"a*", r".x", r"[^a]b", r"(?:x)?"]:
+        assert first_chars(re.compile(source)) is None
+
+
+def test_a_first_character_check_finds_the_same_matches() -> None:
+    pattern = re.compile(r"(?P<v>(?:\d+|one|two|three)\s*(?:sessions?|visits?))")
+    checked = with_first_char_check(pattern)
+    assert checked.pattern.startswith("(?=[") and checked.groupindex == pattern.groupindex
+    for text in ["two sessions", "3 visits of 12 sessions", "someone visits", "none", ""]:
+        found, again = pattern.search(text), checked.search(text)
+        assert (found and (found.span(), found.group("v"))) == (
+            again and (again.span(), again.group("v"))
+        )
+
+
+def test_patterns_the_engine_already_skips_through_are_left_alone() -> None:
+    for source in [r"qty\s*\d+", r"(?:once|twice)\s+a", r"[#q]\d", r"a*"]:
+        pattern = re.compile(source)
+        assert with_first_char_check(pattern) is pattern

@@ -23,7 +23,13 @@ from typing import Any
 
 from ahocorasick_rs import AhoCorasick
 
-__all__ = ["LiteralSet", "alternatives", "required_literals"]
+__all__ = [
+    "LiteralSet",
+    "alternatives",
+    "first_chars",
+    "required_literals",
+    "with_first_char_check",
+]
 
 _REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
 _INLINE_FLAGS = re.compile(r"\(\?[aiLmsux]+[:)]")
@@ -170,6 +176,113 @@ def _split_top_level(source: str) -> list[str]:
         i += 1
     parts.append(source[start:])
     return parts
+
+
+def first_chars(pattern: re.Pattern[str]) -> str | None:
+    """A character class every match of ``pattern`` opens with (``"[\\dotf]"``), or None
+    when the pattern can match empty or open with nearly anything."""
+    if pattern.flags & re.VERBOSE:
+        return None
+    try:
+        tree = _sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - the parser is CPython's private API: degrade, never fail
+        return None
+    first, nullable = _first(tree)
+    if first is None or nullable:
+        return None
+    return "[" + "".join(sorted(first)) + "]"
+
+
+def with_first_char_check(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` behind a look-ahead for its first character, where the engine would
+    otherwise try the whole pattern at every position: the same matches, found faster.
+
+    ``re`` skips quickly only to a literal or a set of literal alternatives; a pattern
+    that opens with ``\\d+`` or a group of them is tried everywhere.
+    """
+    first = first_chars(pattern)
+    if first is None or _INLINE_FLAGS.match(pattern.pattern) or _engine_skips(pattern):
+        return pattern
+    return re.compile(f"(?={first})(?:{pattern.pattern})", pattern.flags)
+
+
+def _engine_skips(pattern: re.Pattern[str]) -> bool:
+    """Whether ``re`` already skips to candidates itself: the pattern opens (through any
+    groups) with a literal, a character set, or alternatives that each open with a literal."""
+    items = list(_sre_parse.parse(pattern.pattern, pattern.flags))
+    while items and items[0][0] is _sre.SUBPATTERN:
+        items = list(items[0][1][3])
+    if not items:
+        return False
+    op, arg = items[0]
+    if op is _sre.BRANCH:
+        return all(a and list(a)[0][0] is _sre.LITERAL for a in arg[1])
+    return op is _sre.LITERAL or op is _sre.IN
+
+
+_CATEGORY_CLASSES = {
+    _sre.CATEGORY_DIGIT: r"\d",
+    _sre.CATEGORY_NOT_DIGIT: r"\D",
+    _sre.CATEGORY_SPACE: r"\s",
+    _sre.CATEGORY_NOT_SPACE: r"\S",
+    _sre.CATEGORY_WORD: r"\w",
+    _sre.CATEGORY_NOT_WORD: r"\W",
+}
+
+
+def _class_char(code: int) -> str:
+    return (
+        f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+    )
+
+
+def _first(sequence: Iterable[tuple[Any, Any]]) -> tuple[set[str] | None, bool]:
+    """(the class items a match of ``sequence`` can open with, whether it can be empty)."""
+    first: set[str] = set()
+    for op, arg in sequence:
+        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+            continue  # zero width: the next item opens the match
+        if op is _sre.LITERAL:
+            item: tuple[set[str] | None, bool] = ({_class_char(arg)}, False)
+        elif op is _sre.IN:
+            item = _class_items(arg), False
+        elif op is _sre.SUBPATTERN:
+            _group, add_flags, _del_flags, body = arg
+            item = (None, True) if add_flags & re.IGNORECASE else _first(body)
+        elif op is _sre.BRANCH:
+            parts = [_first(a) for a in arg[1]]
+            if any(f is None for f, _ in parts):
+                return None, True
+            item = set().union(*(f for f, _ in parts if f)), any(n for _, n in parts)
+        elif op in _REPEATS:
+            least, _most, body = arg
+            inner, nullable = _first(body)
+            item = inner, nullable or least == 0
+        elif op is _sre.ATOMIC_GROUP:
+            item = _first(arg)
+        else:  # any character, a negated one, a back reference
+            return None, True
+        items, nullable = item
+        if items is None:
+            return None, True
+        first |= items
+        if not nullable:
+            return first, False
+    return first, True
+
+
+def _class_items(items: list[tuple[Any, Any]]) -> set[str] | None:
+    out: set[str] = set()
+    for op, arg in items:
+        if op is _sre.LITERAL:
+            out.add(_class_char(arg))
+        elif op is _sre.RANGE:
+            out.add(f"{_class_char(arg[0])}-{_class_char(arg[1])}")
+        elif op is _sre.CATEGORY and arg in _CATEGORY_CLASSES:
+            out.add(_CATEGORY_CLASSES[arg])
+        else:  # a negated set, or a category with no class escape
+            return None
+    return out
 
 
 class LiteralSet:

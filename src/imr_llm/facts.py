@@ -13,7 +13,12 @@ from typing import Any
 from ahocorasick_rs import AhoCorasick
 
 from imr_llm._casefold import lowered
-from imr_llm._literals import LiteralSet, alternatives, required_literals
+from imr_llm._literals import (
+    LiteralSet,
+    alternatives,
+    required_literals,
+    with_first_char_check,
+)
 from imr_llm.schema import DisputedItem, ReasonCode, ServiceCategory
 
 __all__ = [
@@ -338,7 +343,10 @@ _Gated = tuple[re.Pattern[str], _Gate]
 # Each fact's pattern as its alternatives, gated one by one: the leftmost match among them
 # is the pattern's (see imr_llm._literals.alternatives).
 _FACTS: list[tuple[str, list[_Gated]]] = [
-    (name, [(part, required_literals(part)) for part in alternatives(pattern)])
+    (
+        name,
+        [(with_first_char_check(part), required_literals(part)) for part in alternatives(pattern)],
+    )
     for name, pattern in (
         ("quantity", _SESSIONS),
         ("frequency", _FREQUENCY),
