@@ -16,7 +16,7 @@ ALLOWED = {
     "config": {"errors"},
     "normalize": set(),
     "reading": {"errors"},
-    "rules": {"errors", "schema", "_casefold"},
+    "rules": {"errors", "schema", "_casefold", "_literals"},
     "facts": {"schema", "_casefold", "_literals"},
     "explain": {"facts", "schema"},
     "prompting": {"schema"},

@@ -288,13 +288,22 @@ def _class_items(items: list[tuple[Any, Any]]) -> set[str] | None:
 class LiteralSet:
     """Which of many literals occur in a text, found in one pass (Aho-Corasick)."""
 
-    __slots__ = ("_automaton",)
+    __slots__ = ("_automaton", "_words")
 
     def __init__(self, literals: Iterable[str]) -> None:
-        words = sorted({w for w in literals if w})
-        self._automaton = AhoCorasick(words) if words else None
+        self._words = sorted({w for w in literals if w})
+        self._automaton = AhoCorasick(self._words) if self._words else None
 
     def present(self, text: str) -> frozenset[str]:
         if self._automaton is None:
             return frozenset()
         return frozenset(self._automaton.find_matches_as_strings(text, overlapping=True))
+
+    def occurrences(self, text: str) -> list[tuple[int, str]]:
+        """Every occurrence of every literal (overlapping ones too) as (start, literal),
+        in order of start."""
+        if self._automaton is None:
+            return []
+        words = self._words
+        found = self._automaton.find_matches_as_indexes(text, overlapping=True)
+        return sorted((start, words[index]) for index, start, _ in found)

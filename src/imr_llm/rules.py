@@ -26,6 +26,7 @@ from imr_llm._casefold import CaseInsensitive as _CI
 from imr_llm._casefold import LoweredMatch as _LoweredMatch
 from imr_llm._casefold import ci as _ci
 from imr_llm._casefold import lowered as _lowered
+from imr_llm._literals import LiteralSet
 from imr_llm.errors import NotADeterminationError
 from imr_llm.schema import Determination, LetterFormat, Outcome, Span
 
@@ -222,7 +223,6 @@ _CASE_NUMBER = _ci(r"Case\s+(?:Number|No\.?|#)\s*:?\s*(?P<v>[A-Z]{1,4}\d{2}-\d{4
 _PRIORITY = _ci(r"Priority\s*:\s*(?P<v>[A-Za-z]+)")
 
 # Ages and sexes are looked for near their anchor words only (see _age, _sex): fast.
-_AGE_ANCHOR = re.compile(r"y(?:ear|r|/?o\b)")  # a literal first letter: fast
 _AGE = re.compile(
     r"(?<!\d)(?P<v>\d{1,3})\s*-?\s*(?:years?|yrs?|y/o)\s*-?\s*old\b"
     r"|(?<!\d)(?P<w>\d{1,3})\s*y/?o\b"
@@ -236,13 +236,6 @@ _SEX_WORDS = {
     "gentleman": "male",
     "lady": "female",
 }
-# Every sex word holds one of these, and str.find skips to them far faster than a regex
-# tries each word of the summary: (anchor, [(word, where the anchor stands in it)]).
-_SEX_ANCHORS = [
-    (anchor, [(w, w.index(anchor)) for w in _SEX_WORDS if anchor in w])
-    for anchor in ("male", "man", "lady")
-]
-_SEX_ANCHOR_REACH = max(offset for _, words in _SEX_ANCHORS for _, offset in words)
 _ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 # Counted in " " + the lowered summary with newlines, "(" and '"' as spaces: each pattern
 # opens with a literal of two characters or more, which the engine skips to.
@@ -253,6 +246,14 @@ _PRONOUNS = {
 _BOTH_PRONOUNS = ("he/she", "his/her", "him/her", "she/he", "her/his", "her/him")
 # Run on " " + the lowered summary: opening with "a character that is not a letter" rather
 # than \b lets the engine skip through the text quickly.
+# The claimant's facts are looked for only where these words stand, all found in one pass
+# over the case summary: the words that open an age ("52-year-old", "61 y/o", "aged 61"),
+# the sex words, and the words that open an injury date's context (see _INJURY_CONTEXT).
+_AGE_WORDS = frozenset({"year", "yr", "yo", "y/o", "age"})
+_INJURY_WORDS = frozenset(
+    "injur date doi occupational claim industrial work accident fell fall".split()
+)
+_CLAIMANT_WORDS = LiteralSet([*_AGE_WORDS, *_SEX_WORDS, *_INJURY_WORDS])
 _INJURY_CONTEXT = re.compile(
     r"[^a-z0-9_](?:injur\w*|date\s+of\s+(?:industrial\s+)?injury|doi|occupational\s+claim"
     r"|claim\s+from|industrial\s+(?:injury|accident)|work[- ]related|accident|fell|fall)\b"
@@ -388,11 +389,12 @@ def draft_normalized(
     items = [_finish_item(i, d, text, seen) for i, d in enumerate(drafts, start=1)]
     region = _header_region(text)
     header = _header_facts(text, region, fmt)
-    summary_text = _case_summary(text)
+    summary = _lowered(_case_summary(text))
+    words = _CLAIMANT_WORDS.occurrences(summary)
     claimant = {
-        "age": _age(summary_text),
-        "sex": _sex(summary_text),
-        "date_of_injury": header.pop("date_of_injury", None) or _injury_date(summary_text),
+        "age": _age(summary, words),
+        "sex": _sex(summary, words),
+        "date_of_injury": header.pop("date_of_injury", None) or _injury_date(summary, words),
     }
     for d in drafts:
         notes.extend(d.extra_warnings)
@@ -1040,14 +1042,15 @@ def _case_summary(text: str) -> str:
     return text[begin:stop] if stop else text[begin:]
 
 
-def _age(summary: str) -> int | None:
-    low = _lowered(summary)
-    anchors = [a.start() for a in _AGE_ANCHOR.finditer(low)]
-    at = low.find("age")
-    while at >= 0:  # "aged 61", "age: 38"
-        anchors.append(at)
-        at = low.find("age", at + 3)
-    for anchor in sorted(anchors):
+def _age(low: str, words: list[tuple[int, str]]) -> int | None:
+    """The worker's age, from the lowered summary and where its :data:`_CLAIMANT_WORDS` are."""
+    for anchor, word in words:
+        if word not in _AGE_WORDS:
+            continue
+        if word in ("yo", "y/o") and _is_word_char(
+            low[anchor + len(word) : anchor + len(word) + 1] or " "
+        ):
+            continue  # "y/?o" ends a word ("you" is no age)
         if not _DIGIT.search(low, max(0, anchor - 12), anchor + 16):
             continue  # every way of giving an age has its digits
         for m in _AGE.finditer(low, max(0, anchor - 12), anchor + 16):
@@ -1057,11 +1060,17 @@ def _age(summary: str) -> int | None:
     return None
 
 
-def _sex(summary: str) -> str | None:
-    low = _lowered(summary)
-    first = _first_sex_word(low)
-    if first is not None:
-        return _SEX_WORDS[first]
+def _sex(low: str, words: list[tuple[int, str]]) -> str | None:
+    """The worker's sex: the first sex word, else which pronouns the summary uses more."""
+    for start, word in words:
+        # A word of its own: after a character that is not an ASCII letter, digit or
+        # underscore, and before a word end.
+        if (
+            word in _SEX_WORDS
+            and (start == 0 or low[start - 1] not in _ASCII_WORD)
+            and not _is_word_char(low[start + len(word) : start + len(word) + 1] or " ")
+        ):
+            return _SEX_WORDS[word]
     # "he/she" and "his/her" are the letter's boilerplate, not the worker.
     spaced = " " + low.replace("\n", " ").replace("(", " ").replace('"', " ")
     he, she = (sum(len(p.findall(spaced)) for p in _PRONOUNS[sex]) for sex in ("male", "female"))
@@ -1076,32 +1085,23 @@ def _sex(summary: str) -> str | None:
     return None
 
 
-def _first_sex_word(low: str) -> str | None:
-    """The first sex word in the lowered summary, standing as a word of its own: after a
-    character that is not an ASCII letter, digit or underscore, and before a word end."""
-    best: tuple[int, str] | None = None
-    for anchor, words in _SEX_ANCHORS:
-        at = low.find(anchor)
-        while at >= 0 and (best is None or at - _SEX_ANCHOR_REACH < best[0]):
-            for word, offset in words:
-                start, end = at - offset, at - offset + len(word)
-                if (
-                    start >= 0
-                    and (best is None or start < best[0])
-                    and low.startswith(word, start)
-                    and (start == 0 or low[start - 1] not in _ASCII_WORD)
-                    and (end == len(low) or not _is_word_char(low[end]))
-                ):
-                    best = (start, word)
-            at = low.find(anchor, at + 1)
-    return best[1] if best else None
-
-
-def _injury_date(summary: str) -> date | None:
-    for m in _INJURY_CONTEXT.finditer(" " + _lowered(summary)):
-        found = _to_date(m.group("v"))
-        if found:
-            return found
+def _injury_date(low: str, words: list[tuple[int, str]]) -> date | None:
+    """The first date :data:`_INJURY_CONTEXT` finds in " " + the lowered summary: the pattern
+    is tried only where one of its words starts, skipping the text a match took."""
+    spaced = " " + low  # the word at low[start] follows spaced[start]
+    taken = tried = -1
+    for start, word in words:
+        if word not in _INJURY_WORDS or start < taken or start == tried:
+            continue
+        tried = start
+        if start and low[start - 1] in _ASCII_WORD:
+            continue
+        m = _INJURY_CONTEXT.match(spaced, start)
+        if m:
+            found = _to_date(m.group("v"))
+            if found:
+                return found
+            taken = m.end()
     return None
 
 
