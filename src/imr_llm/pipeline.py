@@ -53,7 +53,7 @@ def load(letter: LetterInput, *, source: str | None = None) -> RawLetter:
         return read(letter)
     data = letter.encode("utf-8", "surrogatepass")
     check_size(len(data), source=source)
-    if not letter.strip():
+    if not letter or letter.isspace():  # not strip(): that copies the letter
         raise EmptyInputError("the text is empty or only whitespace", source=source)
     return RawLetter(text=letter, sha256=hashlib.sha256(data).hexdigest(), source=source)
 
@@ -74,7 +74,7 @@ def parse(letter: LetterInput, *, source: str | None = None) -> Determination:
     """
     raw = load(letter, source=source)
     normalized = normalize(raw.text)
-    if not normalized.text.strip():
+    if not normalized.text or normalized.text.isspace():
         raise EmptyInputError("the input holds no visible text", source=raw.source)
     draft = draft_normalized(
         normalized.text,

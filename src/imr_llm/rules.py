@@ -221,6 +221,9 @@ _HEADER_DATES = {
 _HEADER_INJURY = _header("Date of Injury", _DATE)
 _CASE_NUMBER = _ci(r"Case\s+(?:Number|No\.?|#)\s*:?\s*(?P<v>[A-Z]{1,4}\d{2}-\d{4,}|\d{2}-\d{5,})")
 _PRIORITY = _ci(r"Priority\s*:\s*(?P<v>[A-Za-z]+)")
+# Outside the header block a case number is looked for only after "case n" or "case #"
+# (one literal-led search: cheaper than two membership tests).
+_CASE_N = re.compile(r"case [n#]")
 
 # Ages and sexes are looked for near their anchor words only (see _age, _sex): fast.
 _AGE = re.compile(
@@ -288,7 +291,7 @@ _COMPOUND_SPECIALTIES = (
     "Nutrition and Dietetics",
 )
 
-_COMPOUND = re.compile("|".join(re.escape(c) for c in _COMPOUND_SPECIALTIES), _I)
+_COMPOUND = _ci("|".join(re.escape(c) for c in _COMPOUND_SPECIALTIES))
 _AND_LIST = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 _PLAIN_LIST = re.compile(r"\s*[,;]\s*")
 
@@ -1018,8 +1021,7 @@ def _header_facts(text: str, region: str, fmt: LetterFormat) -> dict[str, date |
 
 def _case_number(text: str, region: str) -> str | None:
     m = _CASE_NUMBER.search(region)
-    low = _lowered(text)
-    if m is None and ("case n" in low or "case #" in low):
+    if m is None and _CASE_N.search(_lowered(text)):
         m = _CASE_NUMBER.search(text)
     return m.group("v") if m else None
 
@@ -1135,7 +1137,11 @@ def _split_list(value: str, *, split_and: bool) -> list[str]:
         # "Physical Medicine and Rehabilitation" is one specialty, not two.
         protected = value
         if " and " in value:
-            protected = _COMPOUND.sub(lambda m: m.group(0).replace(" and ", " \x00 "), value)
+            pieces, at = [], 0
+            for m in _COMPOUND.finditer(value):
+                pieces += [value[at : m.start()], m.group(0).replace(" and ", " \x00 ")]
+                at = m.end()
+            protected = "".join(pieces) + value[at:]
         parts = [p.replace(" \x00 ", " and ") for p in _AND_LIST.split(protected)]
     else:
         parts = _PLAIN_LIST.split(value)
