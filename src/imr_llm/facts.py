@@ -168,6 +168,9 @@ def _cue(code: ReasonCode, keywords: str, pattern: str | None = None, reach: int
 
 
 _R = ReasonCode
+# Where a run of words ("no [up to four words] functional improvement") is followed by a
+# word, each word and the spaces after it are possessive (\w++\s++): they can only ever
+# match whole, so the engine backtracks over how many words, not over every character.
 # In order of specificity: the most specific reasons are listed first.
 _CUES: list[_Cue] = [
     _cue(
@@ -179,7 +182,7 @@ _CUES: list[_Cue] = [
     _cue(
         _R.QUANTITY_NOT_SPECIFIED,
         "number|quantity|frequency|duration",
-        r"(?:number|quantity|frequency|duration)\s+(?:of\s+\w+\s+)?(?:was|were|is)\s+not\s+"
+        r"(?:number|quantity|frequency|duration)\s+(?:of\s+\w++\s++)?(?:was|were|is)\s+not\s+"
         r"(?:specified|stated|provided|indicated)",
     ),
     _cue(_R.QUANTITY_NOT_SPECIFIED, "unknown", r"unknown\s+(?:quantity|number|sessions)"),
@@ -192,7 +195,7 @@ _CUES: list[_Cue] = [
     _cue(
         _R.NO_FUNCTIONAL_IMPROVEMENT,
         "functional",
-        r"(?:no|not|lack\s+of|absence\s+of|without)\s+(?:\w+\s+){0,4}(?:objective\s+)?"
+        r"(?:no|not|lack\s+of|absence\s+of|without)\s+(?:\w++\s++){0,4}(?:objective\s+)?"
         r"(?:documented\s+|evidence\s+of\s+|documentation\s+of\s+)?(?:objective\s+)?"
         r"functional\s+(?:improvement|gains?|benefit)",
         reach=70,
@@ -225,7 +228,7 @@ _CUES: list[_Cue] = [
     _cue(
         _R.NO_EXERCISE_PROGRAM,
         "program",
-        r"(?:no|not)\s+(?:\w+\s+){0,6}(?:exercise|rehab\w*)\s+program",
+        r"(?:no|not)\s+(?:\w++\s++){0,6}(?:exercise|rehab\w*)\s+program",
         reach=70,
     ),
     _cue(
@@ -249,7 +252,7 @@ _CUES: list[_Cue] = [
     _cue(
         _R.CONSERVATIVE_CARE_NOT_TRIED,
         "conservative",
-        r"(?:failure|failed|trial)\s+of\s+(?:\w+\s+){0,3}conservative"
+        r"(?:failure|failed|trial)\s+of\s+(?:\w++\s++){0,3}conservative"
         r"|conservative\s+(?:care|treatment|therapy)\s+(?:has|have|was|were)\s+not",
         reach=70,
     ),
@@ -269,7 +272,7 @@ _CUES: list[_Cue] = [
     _cue(
         _R.INSUFFICIENT_DOCUMENTATION,
         "lack of|absence of",
-        r"(?:lack|absence)\s+of\s+(?:\w+\s+){0,3}(?:documentation|information|rationale|evidence)",
+        r"(?:lack|absence)\s+of\s+(?:\w++\s++){0,3}(?:documentation|information|rationale|evidence)",
     ),
     _cue(
         _R.INSUFFICIENT_DOCUMENTATION,
