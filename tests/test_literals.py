@@ -90,30 +90,46 @@ TITLE_PIECES = st.sampled_from(
 @given(st.lists(TITLE_PIECES, max_size=8).map("".join))
 def test_the_fact_gates_never_turn_away_a_title_their_pattern_matches(title: str) -> None:
     low = title.lower()
-    gated = [(p, gate) for _, p, gate in facts._CATEGORY_ALTERNATIVES]
-    gated += [part for _, parts in facts._FACTS for part in parts]
-    for pattern, gate in gated:
-        if pattern.search(low):
-            assert gate is None or any(word in low for word in gate), pattern.pattern
+    gated = [alt for _, alt in facts._CATEGORY_ALTERNATIVES]
+    gated += [alt for _, parts in facts._FACTS for alt in parts]
+    for alternative in gated:
+        if alternative.pattern.search(low):
+            assert alternative.admits(frozenset(w for w in alternative.literals or () if w in low))
 
 
 def test_every_category_alternative_has_a_gate() -> None:
-    ungated = [p.pattern for _, p, gate in facts._CATEGORY_ALTERNATIVES if not gate]
+    ungated = [alt.source for _, alt in facts._CATEGORY_ALTERNATIVES if not alt.literals]
     assert ungated == [], "these run on every title"
 
 
 def test_a_pattern_splits_into_the_alternatives_that_match_where_it_does() -> None:
     pattern = re.compile(r"\bmri\b|ct\s+scan|x-?rays?\b|(?:a|b)c|[|)]z")
-    parts = [p.pattern for p in alternatives(pattern)]
-    assert parts == [r"\bmri\b", r"ct\s+scan", r"x-?rays?\b", "(?:a|b)c", "[|)]z"]
+    parts = alternatives(pattern)
+    assert [p.source for p in parts] == [
+        r"\bmri\b",
+        r"ct\s+scan",
+        r"x-?rays?\b",
+        "(?:a|b)c",
+        "[|)]z",
+    ]
+    assert [p.literals for p in parts] == [{"mri"}, {"scan"}, {"ray"}, {"c"}, {"z"}]
     for text in ["mri", "x-ray", "bc", "|z", "nothing"]:
-        assert bool(pattern.search(text)) == any(p.search(text) for p in alternatives(pattern))
+        assert bool(pattern.search(text)) == any(p.pattern.search(text) for p in parts)
+
+
+def test_a_group_around_an_alternation_splits_inside_it() -> None:
+    pattern = re.compile(r"(?P<v>\d+ weeks|twice a day|daily)")
+    parts = alternatives(pattern)
+    assert [p.source for p in parts] == [r"(?P<v>\d+ weeks)", "(?P<v>twice a day)", "(?P<v>daily)"]
+    m = parts[1].pattern.search("ice twice a day")
+    assert m is not None and m.group("v") == "twice a day"
 
 
 def test_patterns_whose_split_is_in_doubt_come_back_whole() -> None:
     for source, flags in [("ab|ac", 0), ("(?i)a|b", 0), ("a # |b", re.VERBOSE), ("abc", 0)]:
         pattern = re.compile(source, flags)
-        assert alternatives(pattern) == [pattern]
+        parts = alternatives(pattern)
+        assert len(parts) == 1 and parts[0].pattern is pattern
 
 
 def test_first_chars_are_what_every_match_opens_with() -> None:

@@ -24,6 +24,7 @@ from typing import Any
 from ahocorasick_rs import AhoCorasick
 
 __all__ = [
+    "Alternative",
     "LiteralSet",
     "alternatives",
     "first_chars",
@@ -87,24 +88,65 @@ def _required(sequence: Iterable[tuple[Any, Any]]) -> frozenset[str] | None:
     return max(found, key=lambda c: (min(map(len, c)), -len(c)))
 
 
-def alternatives(pattern: re.Pattern[str]) -> list[re.Pattern[str]]:
-    """The top-level alternatives of ``pattern``, each compiled alone with its flags.
+class Alternative:
+    """One top-level alternative of a pattern (see :func:`alternatives`): the literals
+    its matches hold, read off the pattern's parse, and its compiled pattern, built the
+    first time a text holds them. A long alternation's alternatives are seldom all
+    needed, and compiling them all would cost every command-line run its start-up."""
+
+    __slots__ = ("_compiled", "flags", "literals", "source")
+
+    def __init__(
+        self,
+        source: str,
+        flags: int,
+        literals: frozenset[str] | None,
+        compiled: re.Pattern[str] | None = None,
+    ) -> None:
+        self.source = source
+        self.flags = flags
+        self.literals = literals
+        self._compiled = compiled
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """The alternative compiled alone (behind a first-character check where that helps)."""
+        compiled = self._compiled
+        if compiled is None:
+            compiled = self._compiled = with_first_char_check(re.compile(self.source, self.flags))
+        return compiled
+
+    def admits(self, present: frozenset[str]) -> bool:
+        """Whether a text holding the ``present`` literals could match."""
+        return self.literals is None or not self.literals.isdisjoint(present)
+
+
+def alternatives(pattern: re.Pattern[str] | str, flags: int = 0) -> list[Alternative]:
+    """The top-level alternatives of ``pattern`` (compiled, or its source and ``flags``),
+    each to be compiled alone with its flags.
 
     A pattern that is one group around an alternation (``(?P<v>a|b)``) gives each
     alternative in that group. The pattern matches somewhere exactly when one of them
     does, and its match is the leftmost of theirs (the earlier alternative where two
-    start together), with the same groups. Each can be gated by its own literals: a long
+    start together), with the same groups. Each is gated by its own literals: a long
     alternation then runs only the few alternatives a text can match. Where the split
     is in any doubt (verbose patterns, inline flags, an alternation the parser factored)
-    the pattern comes back whole.
+    the pattern comes back whole. The pattern is parsed once; nothing is compiled here.
     """
-    source = pattern.pattern
-    if pattern.flags & re.VERBOSE or _INLINE_FLAGS.match(source):
-        return [pattern]
+    compiled: re.Pattern[str] | None = None
+    if isinstance(pattern, re.Pattern):
+        compiled, source, flags = pattern, pattern.pattern, pattern.flags
+    else:
+        source = pattern
     try:
-        items = list(_sre_parse.parse(source, pattern.flags))
+        tree = _sre_parse.parse(source, flags)
     except Exception:  # noqa: BLE001 - the parser is CPython's private API: degrade, never fail
-        return [pattern]
+        return [Alternative(source, flags, None, compiled)]
+    literals_ok = not flags & re.IGNORECASE
+    whole = [Alternative(source, flags, _required(tree) if literals_ok else None, compiled)]
+    if flags & re.VERBOSE or _INLINE_FLAGS.match(source):
+        return whole
+    items = list(tree)
     opening, body, closing = "", source, ""
     group = _GROUP_OPENING.match(source)
     if len(items) == 1 and items[0][0] is _sre.SUBPATTERN and group:
@@ -112,10 +154,13 @@ def alternatives(pattern: re.Pattern[str]) -> list[re.Pattern[str]]:
             opening, body, closing = group.group(), source[group.end() : -1], ")"
             items = list(items[0][1][3])
     parts = _split_top_level(body)
-    expected = len(items[0][1][1]) if len(items) == 1 and items[0][0] is _sre.BRANCH else 1
-    if len(parts) != expected or len(parts) == 1:
-        return [pattern]
-    return [re.compile(opening + part + closing, pattern.flags) for part in parts]
+    branches = items[0][1][1] if len(items) == 1 and items[0][0] is _sre.BRANCH else []
+    if len(parts) != len(branches) or len(parts) == 1:
+        return whole
+    return [
+        Alternative(opening + part + closing, flags, _required(branch) if literals_ok else None)
+        for part, branch in zip(parts, branches, strict=True)
+    ]
 
 
 def _closes_at_end(source: str) -> bool:

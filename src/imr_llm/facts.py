@@ -13,12 +13,7 @@ from typing import Any
 from ahocorasick_rs import AhoCorasick
 
 from imr_llm._casefold import lowered
-from imr_llm._literals import (
-    LiteralSet,
-    alternatives,
-    required_literals,
-    with_first_char_check,
-)
+from imr_llm._literals import Alternative, LiteralSet, alternatives
 from imr_llm.schema import DisputedItem, ReasonCode, ServiceCategory
 
 __all__ = [
@@ -31,33 +26,34 @@ __all__ = [
 ]
 
 
-def _lowered_pattern(source: str) -> re.Pattern[str]:
-    """A pattern written in any case, compiled for lowered text (case-insensitive regexes
-    are several times slower)."""
-    return re.compile(source.lower().replace("(?p<", "(?P<"))
+def _lowered_source(source: str) -> str:
+    """A pattern written in any case, for lowered text (case-insensitive regexes are
+    several times slower). Kept as source: see :func:`imr_llm._literals.alternatives`."""
+    return source.lower().replace("(?p<", "(?P<")
 
 
 # Order matters: the first category whose pattern matches wins, most specific first.
-_CATEGORY_PATTERNS: list[tuple[ServiceCategory, re.Pattern[str]]] = [
+# Sources, lowered: each is split into its alternatives and compiled only as needed.
+_CATEGORY_PATTERNS: list[tuple[ServiceCategory, str]] = [
     (
         ServiceCategory.FUNCTIONAL_RESTORATION,
-        _lowered_pattern(
+        _lowered_source(
             r"functional\s+restoration|\bFRP\b|work\s+(?:hardening|conditioning)|HELP\s+program"
             r"|multidisciplinary|interdisciplinary\s+pain"
         ),
     ),
-    (ServiceCategory.ACUPUNCTURE, _lowered_pattern(r"acupunct")),
+    (ServiceCategory.ACUPUNCTURE, _lowered_source(r"acupunct")),
     (
         ServiceCategory.CHIROPRACTIC,
-        _lowered_pattern(r"chiropract|spinal\s+manipulation|manipulat|\bCMT\b"),
+        _lowered_source(r"chiropract|spinal\s+manipulation|manipulat|\bCMT\b"),
     ),
     (
         ServiceCategory.PSYCHOLOGICAL_CARE,
-        _lowered_pattern(r"psych|cognitive\s+behavio|\bCBT\b|biofeedback|counsel|behavioral"),
+        _lowered_source(r"psych|cognitive\s+behavio|\bCBT\b|biofeedback|counsel|behavioral"),
     ),
     (
         ServiceCategory.IMAGING,
-        _lowered_pattern(
+        _lowered_source(
             r"\bMRI\b|\bMRA\b|\bCT\b|CT\s+scan|x-?rays?\b|radiograph|ultrasound(?!\s+guided)"
             r"(?!\s+therapy)|bone\s+scan|imaging|\bEMG\b|\bNCV\b|\bNCS\b|nerve\s+conduction"
             r"|electromyograph|arthrogram|myelogram|\bscan\b"
@@ -65,14 +61,14 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, re.Pattern[str]]] = [
     ),
     (
         ServiceCategory.INJECTION,
-        _lowered_pattern(
+        _lowered_source(
             r"inject|epidural|\bESI\b|nerve\s+block|\bblock\b|facet|radiofrequency|ablation|rhizotomy"
             r"|trigger\s+point|botox|prp\b|platelet"
         ),
     ),
     (
         ServiceCategory.SURGERY,
-        _lowered_pattern(
+        _lowered_source(
             r"surgery|surgical|arthroscop|fusion|laminectomy|discectomy|decompression|repair"
             r"|replacement|arthroplasty|-?ectomy\b|-?otomy\b|reconstruction|release\s+of|ORIF"
             r"|implant(?:ation)?\b|debridement"
@@ -80,7 +76,7 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, re.Pattern[str]]] = [
     ),
     (
         ServiceCategory.PHYSICAL_THERAPY,
-        _lowered_pattern(
+        _lowered_source(
             r"physical\s+therap|\bPT\b|physiotherap|occupational\s+therap|\bOT\b|aquatic|"
             r"therapeutic\s+exercise|physical\s+medicine|massage|myofascial|rehabilitat"
             r"|electrical\s+stimulation|ultrasound\s+therapy|\bTENS\b|home\s+exercise|traction"
@@ -89,7 +85,7 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, re.Pattern[str]]] = [
     ),
     (
         ServiceCategory.EQUIPMENT,
-        _lowered_pattern(
+        _lowered_source(
             r"brace|support|wheelchair|walker|cane|commode|chair|bed\b|cushion|pillow|orthotic|"
             r"splint|sling|unit\b|device|equipment|\bDME\b|pad\b|wrap\b|shoe|insoles?|crutch|"
             r"scooter|collar|stimulator|cold\s+therapy|heat\s+therapy|hot/cold|cryotherap|"
@@ -98,7 +94,7 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, re.Pattern[str]]] = [
     ),
     (
         ServiceCategory.EVALUATION,
-        _lowered_pattern(
+        _lowered_source(
             r"evaluat|consult|referral|exam\b|examination|assessment|office\s+visit|follow[- ]up"
             r"|visit|screen|test(?:ing)?\b|panel|urine\s+drug|\bUDS\b|lab|consultation|TOC\b"
             r"|transfer\s+of\s+care|\bFCE\b|sleep\s+study"
@@ -106,7 +102,7 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, re.Pattern[str]]] = [
     ),
     (
         ServiceCategory.MEDICATION,
-        _lowered_pattern(
+        _lowered_source(
             r"\d\s*(?:mg|mcg|ml|%|g)\b|tablet|\btab\b|capsule|cream|gel\b|ointment|patch|"
             r"#\s*\d|\bqty\b|medication|refill|prescription|supply|\bER\b|\bHCL\b|dose|"
             r"norco|tramadol|oxycodone|hydrocodone|gabapentin|neurontin|lyrica|pregabalin|"
@@ -122,25 +118,25 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, re.Pattern[str]]] = [
     ),
 ]
 
-_BODY_PARTS = _lowered_pattern(
+_BODY_PARTS = _lowered_source(
     r"\b(?P<v>(?:(?:left|right|bilateral|both)\s+)?(?:lower\s+|upper\s+|mid\s+)?"
     r"(?:cervical(?:\s+spine)?|thoracic(?:\s+spine)?|lumbar(?:\s+spine)?|lumbosacral(?:\s+spine)?"
     r"|low(?:er)?\s+back|upper\s+back|mid\s+back|back|neck|shoulders?|elbows?|wrists?|hands?"
     r"|fingers?|thumbs?|hips?|knees?|ankles?|feet|foot|toes?|legs?|arms?|spine|head|pelvis"
     r"|sacroiliac(?:\s+joint)?|forearms?|extremit(?:y|ies)|abdomen|chest|jaw|eyes?))\b"
 )
-_SESSIONS = _lowered_pattern(
+_SESSIONS = _lowered_source(
     r"(?P<v>(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|twenty"
     r"|twenty-four)\s*(?:\(\d+\)\s*)?(?:additional\s+)?(?:sessions?|visits?|treatments?|days?))"
     r"|(?:#|qty[:.]?\s*|quantity[:.]?\s*)(?P<n>\d+)"
     r"|(?P<x>\b\d+\s*x\s*\d+\b)"
 )
-_FREQUENCY = _lowered_pattern(
+_FREQUENCY = _lowered_source(
     r"(?P<v>(?:\d+|one|two|three|four|five|six)\s*(?:\(\d+\)\s*)?(?:times?|x)\s*(?:a|per|/)\s*"
     r"(?:week|day|month)|(?:once|twice)\s+(?:a|per)\s+(?:week|day|month)|\bweekly\b|\bdaily\b"
     r"|\d+\s*x\s*(?:week|wk)|every\s+\d+(?:-\d+)?\s+hours)"
 )
-_DURATION = _lowered_pattern(
+_DURATION = _lowered_source(
     r"(?:for\s+)?(?P<v>(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s*"
     r"(?:\(\d+\)\s*)?(?:weeks?|months?|days?)(?:\s+rental|\s+supply)?)"
 )
@@ -341,15 +337,10 @@ def _reasons_found(lowered: str) -> set[ReasonCode]:
 
 # Each pattern runs only where one of the literals its matches must contain occurs
 # (read off the pattern: see imr_llm._literals); one pass over a title finds them all.
-_Gate = frozenset[str] | None
-_Gated = tuple[re.Pattern[str], _Gate]
 # Each fact's pattern as its alternatives, gated one by one: the leftmost match among them
 # is the pattern's (see imr_llm._literals.alternatives).
-_FACTS: list[tuple[str, list[_Gated]]] = [
-    (
-        name,
-        [(with_first_char_check(part), required_literals(part)) for part in alternatives(pattern)],
-    )
+_FACTS: list[tuple[str, list[Alternative]]] = [
+    (name, alternatives(pattern))
     for name, pattern in (
         ("quantity", _SESSIONS),
         ("frequency", _FREQUENCY),
@@ -359,14 +350,14 @@ _FACTS: list[tuple[str, list[_Gated]]] = [
 ]
 # A category is named when one alternative of its pattern matches; each alternative is
 # gated on its own literals, so a title runs only the few it can match, in category order.
-_CATEGORY_ALTERNATIVES: list[tuple[ServiceCategory, re.Pattern[str], _Gate]] = [
-    (category, alternative, required_literals(alternative))
+_CATEGORY_ALTERNATIVES: list[tuple[ServiceCategory, Alternative]] = [
+    (category, alternative)
     for category, pattern in _CATEGORY_PATTERNS
     for alternative in alternatives(pattern)
 ]
 
 
-def _by_literal(gates: list[_Gate]) -> dict[str, list[int]]:
+def _by_literal(gates: list[frozenset[str] | None]) -> dict[str, list[int]]:
     """Literal -> the positions of the gates that hold it."""
     index: dict[str, list[int]] = {}
     for k, gate in enumerate(gates):
@@ -375,21 +366,17 @@ def _by_literal(gates: list[_Gate]) -> dict[str, list[int]]:
     return index
 
 
-_ALTERNATIVES_BY_LITERAL = _by_literal([gate for _, _, gate in _CATEGORY_ALTERNATIVES])
-_UNGATED_ALTERNATIVES = [k for k, (_, _, gate) in enumerate(_CATEGORY_ALTERNATIVES) if not gate]
+_ALTERNATIVES_BY_LITERAL = _by_literal([alt.literals for _, alt in _CATEGORY_ALTERNATIVES])
+_UNGATED_ALTERNATIVES = [k for k, (_, alt) in enumerate(_CATEGORY_ALTERNATIVES) if not alt.literals]
 _TITLE_LITERALS = LiteralSet(
     literal
     for gate in [
-        *(gate for _, _, gate in _CATEGORY_ALTERNATIVES),
-        *(gate for _, parts in _FACTS for _, gate in parts),
+        *(alt.literals for _, alt in _CATEGORY_ALTERNATIVES),
+        *(alt.literals for _, parts in _FACTS for alt in parts),
     ]
     if gate is not None
     for literal in gate
 )
-
-
-def _admits(gate: _Gate, present: frozenset[str]) -> bool:
-    return gate is None or not gate.isdisjoint(present)
 
 
 def categorize(service: str) -> ServiceCategory:
@@ -403,8 +390,8 @@ def _category(low: str, present: frozenset[str]) -> ServiceCategory:
     for literal in present:
         candidates.update(_ALTERNATIVES_BY_LITERAL.get(literal, ()))
     for k in sorted(candidates):
-        category, alternative, _ = _CATEGORY_ALTERNATIVES[k]
-        if alternative.search(low):
+        category, alternative = _CATEGORY_ALTERNATIVES[k]
+        if alternative.pattern.search(low):
             return category
     return ServiceCategory.OTHER
 
@@ -428,13 +415,13 @@ def _service_facts(service: str, low: str, present: frozenset[str]) -> dict[str,
     return facts
 
 
-def _leftmost(parts: list[_Gated], low: str, present: frozenset[str]) -> re.Match[str] | None:
+def _leftmost(parts: list[Alternative], low: str, present: frozenset[str]) -> re.Match[str] | None:
     """The leftmost match of the gated alternatives of a pattern, the earlier alternative
     where two start together: the pattern's own match."""
     best: re.Match[str] | None = None
-    for pattern, gate in parts:
-        if _admits(gate, present):
-            m = pattern.search(low)
+    for part in parts:
+        if part.admits(present):
+            m = part.pattern.search(low)
             if m is not None and (best is None or m.start() < best.start()):
                 best = m
     return best
