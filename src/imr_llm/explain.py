@@ -205,6 +205,7 @@ def next_steps(item: DisputedItem, language: Language = "en") -> str:
     return _next_steps(item.outcome, language)
 
 
+@cache  # one sentence per outcome and language
 def _next_steps(outcome: Outcome, language: Language) -> str:
     facts = legal_facts()
     if outcome.approved:
