@@ -42,13 +42,14 @@ def stages(rounds: int = 60, repeats: int = 7) -> dict[str, float]:
     one at a time run faster than this (their code and data stay in the CPU's caches),
     so they are timed in turn for each letter, as ``parse`` runs them.
     """
-    from imr_llm.explain import explain
+    from imr_llm.explain import explain_draft
     from imr_llm.normalize import normalize
     from imr_llm.pipeline import load
-    from imr_llm.rules import parse_normalized
+    from imr_llm.rules import draft_normalized
+    from imr_llm.schema import Determination
 
     texts = [p.read_text(encoding="utf-8") for p in LETTERS]
-    names = ("read + normalize", "rules", "facts, reasons, explanations")
+    names = ("read + normalize", "rules", "facts, reasons, explanations", "validation")
     best = dict.fromkeys(names, float("inf"))
     for r in range(repeats):
         spent = dict.fromkeys(names, 0.0)
@@ -57,14 +58,29 @@ def stages(rounds: int = 60, repeats: int = 7) -> dict[str, float]:
             raw = load(text)
             normalized = normalize(raw.text)
             t1 = time.perf_counter()
-            determination = parse_normalized(normalized.text, sha256=raw.sha256)
+            draft = draft_normalized(normalized.text, sha256=raw.sha256)
             t2 = time.perf_counter()
-            explain(determination)
+            explain_draft(draft)
             t3 = time.perf_counter()
-            for name, seconds in zip(names, (t1 - t0, t2 - t1, t3 - t2), strict=True):
+            Determination.model_validate(draft)
+            t4 = time.perf_counter()
+            for name, seconds in zip(names, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
                 spent[name] += seconds
         best = {name: min(best[name], spent[name]) for name in names}
     return {name: seconds / (rounds * len(texts)) * 1e6 for name, seconds in best.items()}
+
+
+def machine_seconds(repeats: int = 5) -> float:
+    """Seconds this machine takes for ten million iterations of a plain Python loop: read
+    the letters-per-second figure against it when comparing machines."""
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        total = 0
+        for i in range(10_000_000):
+            total += i
+        best = min(best, time.perf_counter() - start)
+    return best
 
 
 def scaling() -> tuple[float, float]:
@@ -113,6 +129,8 @@ def main() -> None:
         f"parse: {rate:,.0f} letters/s on one core "
         f"({rate / TARGET_LETTERS_PER_SECOND:.2f}x the {TARGET_LETTERS_PER_SECOND:,}/s target)"
     )
+    loop = machine_seconds()
+    print(f"  this machine runs 10 million iterations of a Python loop in {loop:.2f} s")
     for stage, micros in stages().items():
         print(f"  {stage}: {micros:,.0f} us a letter")
     small, large = scaling()
