@@ -1038,7 +1038,10 @@ def _case_summary(text: str) -> str:
     begin = start.end() if start else 0
     stop = None
     for pattern in (_H_ISSUES, _H_MAXIMUS_DECISIONS, _H_PRO_DOCUMENTS, _H_PRO_GUIDELINES):
-        m = pattern.search(text, begin)
+        # Past a heading already found, another only counts if it starts first: look no
+        # further than that, plus room for its own words (normalized text has no long runs
+        # of whitespace inside a heading).
+        m = pattern.search(text, begin) if stop is None else pattern.search(text, begin, stop + 300)
         if m and (stop is None or m.start() < stop):
             stop = m.start()
     return text[begin:stop] if stop else text[begin:]
