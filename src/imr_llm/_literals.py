@@ -16,7 +16,7 @@ can run). This is the prefilter that RE2 and Rust's ``regex`` build internally.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from re import _constants as _sre  # type: ignore[attr-defined]
 from re import _parser as _sre_parse  # type: ignore[attr-defined]
 from typing import Any
@@ -165,36 +165,28 @@ def alternatives(pattern: re.Pattern[str] | str, flags: int = 0) -> list[Alterna
 
 def _closes_at_end(source: str) -> bool:
     """Whether the group that opens ``source`` closes at its last character."""
-    depth = i = 0
-    in_class = False
-    while i < len(source):
-        char = source[i]
-        if char == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-            i += 1
-            if source[i : i + 1] == "^":
-                i += 1
-            if source[i : i + 1] == "]":
-                i += 1
-            continue
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return i == len(source) - 1
-        i += 1
+    for i, char, depth in _syntax(source):
+        if char == ")" and depth == 1:
+            return i == len(source) - 1
     return False
 
 
 def _split_top_level(source: str) -> list[str]:
+    """``source`` cut at each ``|`` outside any group."""
     parts: list[str] = []
-    depth = start = i = 0
+    start = 0
+    for i, char, depth in _syntax(source):
+        if char == "|" and depth == 0:
+            parts.append(source[start:i])
+            start = i + 1
+    parts.append(source[start:])
+    return parts
+
+
+def _syntax(source: str) -> Iterator[tuple[int, str, int]]:
+    """Each character of a pattern's source that is syntax, not an escaped character or
+    one inside a class, with how many groups are open before it."""
+    depth = i = 0
     in_class = False
     while i < len(source):
         char = source[i]
@@ -211,16 +203,10 @@ def _split_top_level(source: str) -> list[str]:
             if source[i : i + 1] == "]":  # a "]" first in a class is literal
                 i += 1
             continue
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            parts.append(source[start:i])
-            start = i + 1
+        else:
+            yield i, char, depth
+            depth += (char == "(") - (char == ")")
         i += 1
-    parts.append(source[start:])
-    return parts
 
 
 def first_chars(pattern: re.Pattern[str]) -> str | None:
