@@ -24,6 +24,7 @@ from typing import Any
 from ahocorasick_rs import AhoCorasick
 
 __all__ = [
+    "ASCII_WORD_CHARS",
     "Alternative",
     "LiteralSet",
     "alternatives",
@@ -31,6 +32,9 @@ __all__ = [
     "required_literals",
     "with_first_char_check",
 ]
+
+ASCII_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+"""What ``[a-z0-9_]`` matches in lowered text: a keyword starts a word after none of these."""
 
 _REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
 _INLINE_FLAGS = re.compile(r"\(\?[aiLmsux]+[:)]")

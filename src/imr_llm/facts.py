@@ -10,10 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ahocorasick_rs import AhoCorasick
-
 from imr_llm._casefold import lowered
-from imr_llm._literals import Alternative, LiteralSet, alternatives
+from imr_llm._literals import ASCII_WORD_CHARS, Alternative, LiteralSet, alternatives
 from imr_llm.schema import DisputedItem, ReasonCode, ServiceCategory
 
 __all__ = [
@@ -292,8 +290,7 @@ _WINDOW_AFTER = 80
 """How far past its keyword a searched-for wording may end (it is short)."""
 
 
-_KEYWORDS = sorted({k for cue in _CUES for k in cue.keywords})
-_KEYWORD_AUTOMATON = AhoCorasick(_KEYWORDS)
+_KEYWORDS = LiteralSet(k for cue in _CUES for k in cue.keywords)
 _Check = tuple[ReasonCode, re.Pattern[str] | None, int]
 # Where one keyword extends another ("not support", "not supported") the longest found at a
 # position stands for every keyword that is a prefix of it.
@@ -303,9 +300,8 @@ _CHECKS_BY_KEYWORD: dict[str, tuple[_Check, ...]] = {
         for cue in _CUES
         if any(found.startswith(k) for k in cue.keywords)
     )
-    for found in _KEYWORDS
+    for found in {k for cue in _CUES for k in cue.keywords}
 }
-_ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 
 
 def _reasons_found(lowered: str) -> set[ReasonCode]:
@@ -313,15 +309,12 @@ def _reasons_found(lowered: str) -> set[ReasonCode]:
     (after a character that is not an ASCII letter, digit or underscore), then each
     wording is checked where its keyword stands."""
     text = " " + lowered  # a keyword that opens the text also follows a non-word character
-    longest: dict[int, int] = {}  # keyword start -> index of the longest keyword there
-    for index, start, _end in _KEYWORD_AUTOMATON.find_matches_as_indexes(text, overlapping=True):
-        if text[start - 1] not in _ASCII_WORD:
-            held = longest.get(start)
-            if held is None or len(_KEYWORDS[index]) > len(_KEYWORDS[held]):
-                longest[start] = index
+    longest: dict[int, str] = {}  # keyword start -> the longest keyword there, by start
+    for start, keyword in _KEYWORDS.occurrences(text):
+        if text[start - 1] not in ASCII_WORD_CHARS and len(keyword) > len(longest.get(start, "")):
+            longest[start] = keyword
     found: set[ReasonCode] = set()
-    for start in sorted(longest):
-        keyword = _KEYWORDS[longest[start]]
+    for start, keyword in longest.items():
         for code, pattern, reach in _CHECKS_BY_KEYWORD[keyword]:
             if code in found:
                 continue

@@ -26,7 +26,7 @@ from imr_llm._casefold import CaseInsensitive as _CI
 from imr_llm._casefold import LoweredMatch as _LoweredMatch
 from imr_llm._casefold import ci as _ci
 from imr_llm._casefold import lowered as _lowered
-from imr_llm._literals import LiteralSet
+from imr_llm._literals import ASCII_WORD_CHARS, LiteralSet
 from imr_llm.errors import NotADeterminationError
 from imr_llm.schema import Determination, LetterFormat, Outcome, Span
 
@@ -239,7 +239,6 @@ _SEX_WORDS = {
     "gentleman": "male",
     "lady": "female",
 }
-_ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 # Counted in " " + the lowered summary with newlines, "(" and '"' as spaces: each pattern
 # opens with a literal of two characters or more, which the engine skips to.
 _PRONOUNS = {
@@ -1072,7 +1071,7 @@ def _sex(low: str, words: list[tuple[int, str]]) -> str | None:
         # underscore, and before a word end.
         if (
             word in _SEX_WORDS
-            and (start == 0 or low[start - 1] not in _ASCII_WORD)
+            and (start == 0 or low[start - 1] not in ASCII_WORD_CHARS)
             and not _is_word_char(low[start + len(word) : start + len(word) + 1] or " ")
         ):
             return _SEX_WORDS[word]
@@ -1099,7 +1098,7 @@ def _injury_date(low: str, words: list[tuple[int, str]]) -> date | None:
         if word not in _INJURY_WORDS or start < taken or start == tried:
             continue
         tried = start
-        if start and low[start - 1] in _ASCII_WORD:
+        if start and low[start - 1] in ASCII_WORD_CHARS:
             continue
         m = _INJURY_CONTEXT.match(spaced, start)
         if m:
