@@ -50,11 +50,17 @@ def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """
     if pattern.flags & re.IGNORECASE:
         return None
+    tree = _parse(pattern.pattern, pattern.flags)
+    return None if tree is None else _required(tree)
+
+
+def _parse(source: str, flags: int) -> Any:
+    """The parse tree ``re`` builds for a pattern, or None: the parser is CPython's private
+    API, so where it fails every reading of a tree degrades to "nothing known"."""
     try:
-        tree = _sre_parse.parse(pattern.pattern, pattern.flags)
-    except Exception:  # noqa: BLE001 - the parser is CPython's private API: degrade, never fail
+        return _sre_parse.parse(source, flags)
+    except Exception:  # noqa: BLE001 - private API: degrade, never fail
         return None
-    return _required(tree)
 
 
 def _required(sequence: Iterable[tuple[Any, Any]]) -> frozenset[str] | None:
@@ -142,9 +148,8 @@ def alternatives(pattern: re.Pattern[str] | str, flags: int = 0) -> list[Alterna
         compiled, source, flags = pattern, pattern.pattern, pattern.flags
     else:
         source = pattern
-    try:
-        tree = _sre_parse.parse(source, flags)
-    except Exception:  # noqa: BLE001 - the parser is CPython's private API: degrade, never fail
+    tree = _parse(source, flags)
+    if tree is None:
         return [Alternative(source, flags, None, compiled)]
     literals_ok = not flags & re.IGNORECASE
     whole = [Alternative(source, flags, _required(tree) if literals_ok else None, compiled)]
@@ -216,12 +221,11 @@ def _syntax(source: str) -> Iterator[tuple[int, str, int]]:
 def first_chars(pattern: re.Pattern[str]) -> str | None:
     """A character class every match of ``pattern`` opens with (``"[\\dotf]"``), or None
     when the pattern can match empty or open with nearly anything."""
-    if pattern.flags & re.VERBOSE:
-        return None
-    try:
-        tree = _sre_parse.parse(pattern.pattern, pattern.flags)
-    except Exception:  # noqa: BLE001 - the parser is CPython's private API: degrade, never fail
-        return None
+    tree = None if pattern.flags & re.VERBOSE else _parse(pattern.pattern, pattern.flags)
+    return None if tree is None else _first_class(tree)
+
+
+def _first_class(tree: Any) -> str | None:
     first, nullable = _first(tree)
     if first is None or nullable:
         return None
@@ -235,16 +239,19 @@ def with_first_char_check(pattern: re.Pattern[str]) -> re.Pattern[str]:
     ``re`` skips quickly only to a literal or a set of literal alternatives; a pattern
     that opens with ``\\d+`` or a group of them is tried everywhere.
     """
-    first = first_chars(pattern)
-    if first is None or _INLINE_FLAGS.match(pattern.pattern) or _engine_skips(pattern):
+    if pattern.flags & re.VERBOSE or _INLINE_FLAGS.match(pattern.pattern):
+        return pattern
+    tree = _parse(pattern.pattern, pattern.flags)
+    first = None if tree is None else _first_class(tree)
+    if first is None or _engine_skips(tree):
         return pattern
     return re.compile(f"(?={first})(?:{pattern.pattern})", pattern.flags)
 
 
-def _engine_skips(pattern: re.Pattern[str]) -> bool:
+def _engine_skips(tree: Any) -> bool:
     """Whether ``re`` already skips to candidates itself: the pattern opens (through any
     groups) with a literal, a character set, or alternatives that each open with a literal."""
-    items = list(_sre_parse.parse(pattern.pattern, pattern.flags))
+    items = list(tree)
     while items and items[0][0] is _sre.SUBPATTERN:
         items = list(items[0][1][3])
     if not items:
