@@ -115,11 +115,6 @@ _ABBREVIATIONS = frozenset(
     "retro prn bid tid qid qhs po inj".split()
 )
 # The end of a rationale's conclusion at a line end ("... are non-certified."), lowered.
-_CONCLUSION_AT_LINE_END = (
-    r"\b(?:non-?certified|certified|necessary|established|demonstrated|supported|warranted"
-    r"|indicated|recommended|appropriate|approved|denied|justified|reasonable)\b\.?[ \t]*\n"
-    r"[ \t]*[\"(]?"
-)
 # A sentence with one of these says something: it is a rationale's, not a title.
 _PROSE_VERB = re.compile(r"\b(?:is|are|was|were|be|been|should|would|has|have|had)\b")
 # The last word of a rationale's conclusion ("... is not medically necessary.").
@@ -129,7 +124,7 @@ _CONCLUDING_WORDS = frozenset(
 )
 # What a word before a period may hold besides \w: "7.5mg." and "x3)." end words.
 _WORD_BEFORE_EXTRA = frozenset("%)]'\"")
-# The words _CONCLUSION_AT_LINE_END ends on ("non-certified" ends on "certified").
+# A conclusion's last word where it ends a line ("non-certified" ends on "certified").
 _CONCLUSION_WORDS = frozenset({"noncertified", *_CONCLUDING_WORDS})
 _CONCLUSION_VERB = _ci(r"\b(?:is|are|was|were|be|been|not)\b")
 _ORIGINAL_REQUEST_TAIL = _ci(r"original\s+request\s*,\s*")
@@ -620,10 +615,13 @@ def _rationale_end_in_title(
 
 
 def _last_conclusion(text: str, lower: int, start: int, upper: int) -> int:
-    """The end of the last rationale conclusion at a line end in [start, upper), or -1: the
-    last match of :data:`_CONCLUSION_AT_LINE_END` there (its end clipped at ``upper``) whose
-    next line opens with a capital or digit and whose sentence has a verb. Line ends are
-    looked at from the last; a regex matched from the end would try every position."""
+    """The end of the last rationale conclusion at a line end in [start, upper), or -1.
+
+    A conclusion is a word of :data:`_CONCLUSION_WORDS` standing as a word, then an
+    optional full stop, spaces or tabs, the line break, and the next line's spaces, tabs
+    and an opening quote or bracket (not past ``upper``). It counts when that next line
+    opens with a capital or digit and its sentence has a verb. Line ends are looked at
+    from the last; a regex matched from the end would try every position."""
     low = _lowered(text)
     stop = upper
     newline = low.rfind("\n", start, stop)
@@ -649,9 +647,8 @@ def _last_conclusion(text: str, lower: int, start: int, upper: int) -> int:
 
 def _conclusion_before(low: str, start: int, newline: int) -> int | None:
     """Where a conclusion word that ends the line at ``newline`` starts (not before
-    ``start``), as ``\\b<word>\\b\\.?[ \\t]*\\n`` finds it, or None. The letters before
-    the line end are the word: a hyphen ends them, so "non-certified" is found at
-    "certified", where the regex's greedy prefix finds it too."""
+    ``start``), or None. The letters before the line end (and any full stop, spaces or
+    tabs) are the word: a hyphen ends them, so "non-certified" is found at "certified"."""
     end = newline
     while end > start and low[end - 1] in " \t":
         end -= 1
