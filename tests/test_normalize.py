@@ -28,6 +28,32 @@ def test_page_footers_are_removed_and_reported() -> None:
     assert result.removed == ["2 page footer(s)"]
 
 
+def test_a_page_break_joins_two_lines_and_keeps_the_letters_own_blank_lines() -> None:
+    # pypdf ends a page's text with or without a newline; either way the lines just join.
+    assert normalize("one\n\ftwo\n").text == "one\ntwo\n"
+    assert normalize("one\ftwo\n").text == "one\ntwo\n"
+    # An empty line at the foot or the head of a page is a paragraph break of the letter.
+    assert normalize("one\n\n\ftwo\n").text == "one\n\ntwo\n"
+    assert normalize("one \n\f \ntwo\n").text == "one\n\ntwo\n"
+
+
+def test_page_furniture_leaves_no_blank_line_where_it_was() -> None:
+    raw = "Title begins\nPage 1 of 2\n\fIMR Final Determination Letter\n\nand ends: Upheld\n"
+    result = normalize(raw)
+    assert result.text == "Title begins\nand ends: Upheld\n"
+    assert result.removed == [
+        "1 page footer(s)",
+        "running page header ['IMR Final Determination Letter']",
+    ]
+    lines = [f"line {i}" for i in range(8)]
+    double_spaced = (
+        "\n\n".join(lines[:4])
+        + "\n\nPage 1 of 2\n\n\fIMR Final Determination Letter\n\n"
+        + "\n\n".join(lines[4:])
+    )
+    assert normalize(double_spaced).text == "\n".join(lines) + "\n"
+
+
 def test_a_running_header_is_removed_only_where_it_opens_a_page() -> None:
     raw = "IMR Case CM16-0000001\nBody one\n\fIMR Case CM16-0000001\nBody two\n"
     result = normalize(raw)

@@ -272,6 +272,35 @@ def test_a_page_header_between_an_outcome_and_its_headings(furniture: str) -> No
     assert all(i.claims_administrator_guideline for i in det.items)
 
 
+PAGE_TURNS = {
+    "form feed": "\f",
+    "footer and running header": "Page 2 of 4\n\fIMR Final Determination Letter\n",
+    "footer without a form feed": "Page 2 of 4\n",
+    "spaced footer and header": "\nPage 2 of 4\n\n\fIMR Final Determination Letter\n\n",
+}
+
+
+@pytest.mark.parametrize("turn", list(PAGE_TURNS.values()), ids=list(PAGE_TURNS))
+def test_a_page_turn_inside_or_before_a_title_changes_no_item(turn: str) -> None:
+    """Every item of every letter, its title broken over two pages, or opening a page."""
+    changed = []
+    for path in [*SEEDS, *sorted((LETTERS / "txt").glob("*.txt"))]:
+        det = imr_llm.parse(path.read_text(encoding="utf-8"))
+        text, expected = det.text, [(i.service, i.outcome) for i in det.items]
+        for k, item in enumerate(det.items):
+            start, end = item.spans["service"]
+            line_start = text.rfind("\n", 0, start) + 1
+            variants = [text[:line_start] + turn + text[line_start:]]
+            middle = text.find(" ", (start + end) // 2, end)
+            if middle > 0:
+                variants.append(text[:middle] + "\n" + turn + text[middle + 1 :])
+            for variant in variants:
+                got = [(i.service, i.outcome) for i in imr_llm.parse(variant).items]
+                if got != expected:
+                    changed.append((path.stem, k + 1))
+    assert changed == []
+
+
 def test_a_page_header_between_a_title_and_its_outcome() -> None:
     raw = (LETTERS / "txt" / "CM16-0248698.txt").read_text(encoding="utf-8")
     raw = re.sub(r": *(Upheld|Overturned)", lambda m: ":\nCM16-0248698\n" + m.group(1), raw)

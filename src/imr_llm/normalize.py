@@ -66,6 +66,11 @@ _HEADER_LIKE = re.compile(
     r"|independent\s+medical\s+review|confidential)\b.*|\d{1,2}/\d{1,2}/\d{2,4})$",
     re.IGNORECASE,
 )
+# A page break with the footers next to it, once each is a form feed on a line of its own.
+# The two newlines around a form feed are its own (see _PUNCTUATION), and one more before it
+# ends the page's last line, so "line\n\fline" joins as "line\nline". An empty line more,
+# at the foot or the head of a page, is the letter's own paragraph break and stays.
+_PAGE_BREAKS = re.compile(r"\n{0,2}\f(?:\n+\f)*\n?")
 _LINE_END_HYPHEN = re.compile(r"-\n[ \n]*")
 _SPACE_RUNS = re.compile(r"   *")
 # Literal patterns: re.sub is faster than str.replace where they occur on every line.
@@ -110,7 +115,7 @@ def normalize(raw: str) -> NormalizedText:
         if headers:
             removed.append(f"running page header {headers!r}")
         # A page break is not a paragraph break: letters break pages mid-sentence.
-        text = re.sub(r"\n?\f\n?", "\n", text)
+        text = _PAGE_BREAKS.sub("\n", text)
     # Without a blank line anywhere, a text has at most two empty lines: not double spaced.
     if "\n\n" in text and _is_double_spaced(text.split("\n")):
         text = _undo_double_spacing(text)
@@ -184,7 +189,12 @@ def _drop_running_headers(text: str) -> tuple[str, list[str]]:
         for i, line in enumerate(lines):
             if line.strip():
                 if line.strip() in repeated:
-                    del lines[i]
+                    # The empty lines under a header space it from the page's text: they go
+                    # with it, or a sentence or title running over the page would be split.
+                    end = i + 1
+                    while end < len(lines) - 1 and not lines[end].strip():
+                        end += 1
+                    del lines[i:end]
                 break
         out.append("\n".join(lines))
     return "\f".join(out), sorted(repeated)
