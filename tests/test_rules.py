@@ -150,6 +150,16 @@ def test_each_known_layout_is_recognized_and_read(name: str) -> None:
     assert all(i.rationale for i in det.items)
 
 
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+def test_each_layout_survives_every_delivery_quirk(name: str, variant: str) -> None:
+    # Re-wrapping joins a numbered issue list into one line, or onto its heading's line.
+    raw = (DATA / "layouts" / name).read_text(encoding="utf-8")
+    det = imr_llm.parse(VARIANTS[variant](raw))
+    assert [i.service for i in det.items] == LAYOUTS[name]["services"]
+    assert [i.outcome.value for i in det.items] == LAYOUTS[name]["outcomes"]
+
+
 def test_the_2013_notice_lists_each_item_once_despite_the_lost_space() -> None:
     det = imr_llm.parse(DATA / "layouts" / "notice_2013.txt")
     assert len(det.items) == 2

@@ -737,6 +737,7 @@ _LIST_ENTRY = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|[-*•])[ \t]+", re.MULTILINE)
 _EXPLICIT_OUTCOME = _ci(
     r"[\s:,.\-]*\(?\b(?P<outcome>upheld|overturned|uphold|overturn|reversed)\b\)?\.?[ \t]*$"
 )
+_OUTCOME_IN_LIST = _ci(r":[ \t\n]*(?:upheld|overturned)\b\.?")
 
 
 def _pro_section(text: str, heading: re.Pattern[str]) -> tuple[int, int] | None:
@@ -758,7 +759,7 @@ def _professional_review_items(text: str, notes: list[str]) -> list[_ItemDraft]:
     if rationale_heading and not rationale_heading.group("not"):
         default = Outcome.OVERTURNED
     drafts = []
-    for start, end in _list_entries(text, *issues):
+    for start, end in _issue_entries(text, *issues):
         outcome = default
         explicit = _EXPLICIT_OUTCOME.search(text, start, end)
         if explicit:
@@ -794,10 +795,38 @@ def _professional_review_items(text: str, notes: list[str]) -> list[_ItemDraft]:
     return drafts
 
 
+def _issue_entries(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The entries of the issue list. Where the list lost its line breaks ("1. Lumbar ESI:
+    Upheld 2. Aquatic therapy: Upheld"), an entry holds an outcome with more after it: then
+    each entry ends at its outcome instead."""
+    entries = list(_list_entries(text, start, end))
+    outcomes = list(_OUTCOME_IN_LIST.finditer(text, start, end))
+    if not any(
+        s <= m.start() < e and text[m.end() : e].strip() for m in outcomes for s, e in entries
+    ):
+        return entries
+    split = []
+    entry_start = start
+    for m in outcomes:
+        service_start = _skip_space(text, entry_start, m.start())
+        mark = _LIST_MARK.match(text, service_start, m.start())
+        split.append((mark.end() if mark else service_start, m.end()))
+        entry_start = m.end()
+    last = _LIST_MARK.match(text, _skip_space(text, entry_start, end), end)
+    if last:  # one more entry, its outcome left unsaid: it runs to the paragraph's end
+        para = _PARAGRAPH_BREAK.search(text, last.end(), end)
+        split.append((last.end(), para.start() if para else end))
+    return split
+
+
 def _list_entries(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Entries of a list: numbered or bulleted when marked, else one per non-empty line."""
     marks = list(_LIST_ENTRY.finditer(text, start, end))
     if marks:
+        # The first entry may stand on the heading's line ("ISSUE AT DISPUTE: 1. ...").
+        first = _LIST_MARK.match(text, _skip_space(text, start, marks[0].start()))
+        if first:
+            yield first.end(), marks[0].start()
         for k, m in enumerate(marks):
             stop = marks[k + 1].start() if k + 1 < len(marks) else end
             para = _PARAGRAPH_BREAK.search(text, m.end(), stop)
