@@ -131,6 +131,18 @@ def test_real_letters_survive_every_quirk() -> None:
     assert failures == []
 
 
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_reviewer_and_claimant_facts_survive_every_quirk(variant: str) -> None:
+    # Re-wrapping splits a credentials list over lines, or joins the next label onto its line.
+    changed = []
+    for path in [*SEEDS, *sorted((LETTERS / "txt").glob("*.txt"))]:
+        raw = path.read_text(encoding="utf-8")
+        base, det = imr_llm.parse(raw), imr_llm.parse(VARIANTS[variant](raw))
+        if (det.reviewer, det.claimant) != (base.reviewer, base.claimant):
+            changed.append(path.stem)
+    assert changed == []
+
+
 def test_planted_instructions_are_text_not_commands() -> None:
     raw = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
     det = imr_llm.parse(VARIANTS["planted_instructions"](raw))

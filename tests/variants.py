@@ -101,6 +101,7 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "crlf": crlf,
     "form_feeds_and_footers": form_feeds_and_footers,
     "rewrapped_58": rewrapped,
+    "rewrapped_35": lambda raw: rewrapped(raw, width=35),
     "single_spaced": single_spaced,
     "single_spaced_rewrapped": single_spaced_rewrapped,
     "unicode_punctuation": unicode_punctuation,

@@ -254,12 +254,19 @@ _CLAIMANT_WORDS = LiteralSet([*_AGE_WORDS, *_SEX_WORDS, *_INJURY_WORDS])
 _INJURY_CONTEXT = re.compile(
     r"[^a-z0-9_](?:injur\w*|date\s+of\s+(?:industrial\s+)?injury|doi|occupational\s+claim"
     r"|claim\s+from|industrial\s+(?:injury|accident)|work[- ]related|accident|fell|fall)\b"
-    r"[^.\n]{0,60}?(?P<v>" + _DATE + ")"
+    r"(?:[^.\n]|\n(?![ \t]*\n)){0,60}?(?P<v>" + _DATE + ")"
 )
 
 _CASE_SUMMARY_LABEL = _ci(r"Case\s+Summary\s*:")
-_LICENSURE_LINE = _ci(r"State\(?s?\)?\s+of\s+Licensure\s*:[ \t]*(?P<v>[^\n]*)")
-_SPECIALTY_LINE = _ci(r"Certification\(?s?\)?\s*/\s*Specialt(?:y|ies)\s*:[ \t]*(?P<v>[^\n]*)")
+_LICENSURE_LABEL = _ci(r"State\(?s?\)?\s+of\s+Licensure\s*:[ \t]*")
+_SPECIALTY_LABEL = _ci(r"Certification\(?s?\)?\s*/\s*Specialt(?:y|ies)\s*:[ \t]*")
+# What ends a credentials value on its line, once re-wrapping put more after it there.
+_CREDENTIALS_STOP = _ci(
+    r"\s*(?:State\(?s?\)?\s+of\s+Licensure|Certification\(?s?\)?\s*/\s*Specialt"
+    r"|Clinical\s+Case\s+Summary)"
+)
+_LIST_GOES_ON = (",", ";", "&", "/", " and")
+"""A credentials line ending so wrapped its list: the value goes on on the next line."""
 _BOARD_CERTIFIED = _ci(
     r"Board[- ]Certified\s+in\s+(?P<v>.{1,300}?)"
     r"(?=\s+and\s+(?:is\s+)?(?:currently\s+)?licensed|\.\s|\.$|\s+and\s+has\s+been)",
@@ -1138,9 +1145,9 @@ def _injury_date(low: str, words: list[tuple[int, str]]) -> date | None:
 def _reviewer(text: str) -> Draft:
     specialties: list[str] = []
     licensure: list[str] = []
-    line = _SPECIALTY_LINE.search(text) if "pecialt" in text else None
-    if line:
-        specialties = _split_list(line.group("v"), split_and=False)
+    label = _SPECIALTY_LABEL.search(text) if "pecialt" in text else None
+    if label:
+        specialties = _split_list(_credentials_value(text, label.end()), split_and=False)
     else:
         at = _lowered(text).find("board")
         board = _BOARD_CERTIFIED.search(text, at) if at >= 0 else None
@@ -1149,14 +1156,50 @@ def _reviewer(text: str) -> Draft:
             parts = _SUBSPECIALTY.split(named) if "specialty" in named.lower() else [named]
             for part in parts:
                 specialties.extend(_split_list(part, split_and=True))
-    line = _LICENSURE_LINE.search(text) if "icensure" in text else None
-    if line:
-        licensure = _split_list(line.group("v"), split_and=False)
+    label = _LICENSURE_LABEL.search(text) if "icensure" in text else None
+    if label:
+        licensure = _split_list(_credentials_value(text, label.end()), split_and=False)
     else:
         licensed = _LICENSED_IN.search(text)
         if licensed:
             licensure = _split_list(licensed.group("v"), split_and=True)
     return {"specialties": specialties, "licensure": licensure}
+
+
+def _credentials_value(text: str, start: int) -> str:
+    """The value after a credentials label: the rest of its line, up to the next label or
+    heading where lines were joined, and on over line ends where the list was wrapped (the
+    line ends in a separator, or the next line's first word would have made it longer than
+    the letter's long lines), for a few lines at most."""
+    line_start = text.rfind("\n", 0, start) + 1
+    at = start
+    for _ in range(_CREDENTIALS_LINES):
+        line_end = text.find("\n", at)
+        line_end = len(text) if line_end < 0 else line_end
+        next_end = text.find("\n", line_end + 1)
+        next_end = len(text) if next_end < 0 else next_end
+        stop = _CREDENTIALS_STOP.search(text, at, next_end)  # a heading may wrap too
+        if stop and stop.start() <= line_end:
+            return text[start : stop.start()]
+        value = text[start:line_end].rstrip()
+        following = text[line_end + 1 : next_end].split()
+        if not following or not (
+            not value
+            or value.endswith(_LIST_GOES_ON)
+            or line_end - line_start + 1 + len(following[0]) > _long_line_length(text)
+        ):
+            return value
+        at = line_start = line_end + 1
+    return text[start:line_end]
+
+
+_CREDENTIALS_LINES = 4
+
+
+def _long_line_length(text: str) -> int:
+    """How long the letter's long lines are: where its text was wrapped."""
+    lengths = sorted(len(line) for line in text.split("\n"))
+    return lengths[len(lengths) * 9 // 10]
 
 
 def _split_list(value: str, *, split_and: bool) -> list[str]:
