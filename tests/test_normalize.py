@@ -62,6 +62,13 @@ def test_a_running_header_is_removed_only_where_it_opens_a_page() -> None:
     assert normalize(body).text.count("Repeated sentence.") == 3
 
 
+def test_a_case_number_alone_at_the_top_of_the_only_other_page_is_a_running_header() -> None:
+    raw = "Some text\nthat runs on\fCM16-0219557\nover the page\n"
+    assert normalize(raw).text == "Some text\nthat runs on\nover the page\n"
+    heading = "Some text\n\fCLINICAL CASE SUMMARY\nThe claimant\n"
+    assert "CLINICAL CASE SUMMARY" in normalize(heading).text
+
+
 def test_double_spacing_is_undone_and_paragraph_breaks_kept() -> None:
     lines = [f"line {i}" for i in range(8)]
     raw = "\n\n".join(lines[:4]) + "\n\n \n\n" + "\n\n".join(lines[4:]) + "\n"

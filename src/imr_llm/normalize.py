@@ -71,6 +71,7 @@ _HEADER_LIKE = re.compile(
 # ends the page's last line, so "line\n\fline" joins as "line\nline". An empty line more,
 # at the foot or the head of a page, is the letter's own paragraph break and stays.
 _PAGE_BREAKS = re.compile(r"\n{0,2}\f(?:\n+\f)*\n?")
+_CASE_NUMBER_ALONE = re.compile(r"(?:IMR\s+)?CM\d{2}-\d{4,}")
 _LINE_END_HYPHEN = re.compile(r"-\n[ \n]*")
 _SPACE_RUNS = re.compile(r"   *")
 # Literal patterns: re.sub is faster than str.replace where they occur on every line.
@@ -202,9 +203,9 @@ def _drop_running_headers(text: str) -> tuple[str, list[str]]:
 
 def _looks_like_letterhead(line: str) -> bool:
     # All capitals is how section headings look ("IMR ISSUES, DECISIONS AND RATIONALES"):
-    # a line seen once is only letterhead when it is not one.
+    # a line seen once is only letterhead when it is not one, or is a case number alone.
     return (
-        not line.isupper()
+        (not line.isupper() or bool(_CASE_NUMBER_ALONE.fullmatch(line)))
         and len(line) <= 70
         and (line[:1].isupper() or line[:1].isdigit())
         and ". " not in line
