@@ -205,6 +205,19 @@ def test_a_heading_that_lost_the_space_after_its_comma_is_still_found() -> None:
     assert len(det.items) == 2
 
 
+def test_two_letters_in_one_text_are_flagged_and_lose_no_item() -> None:
+    first, second = (
+        (LETTERS / "txt" / f"{case}.txt").read_text(encoding="utf-8")
+        for case in ("CM16-0219557", "CM16-0229336")
+    )
+    det = imr_llm.parse(first + "\f" + second)
+    assert len(det.items) == len(LABELS["CM16-0219557"]["services"]) + len(
+        LABELS["CM16-0229336"]["services"]
+    )
+    assert any("several letters" in w for w in det.warnings)
+    assert not any("several letters" in w for w in imr_llm.parse(first).warnings)
+
+
 def test_a_missing_section_gives_what_was_found_and_a_warning() -> None:
     raw = (DATA / "seeds" / "000_d369924a656f10dc.txt").read_text(encoding="utf-8")
     cut = raw[: raw.index("IMR ISSUES")]

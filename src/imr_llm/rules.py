@@ -74,6 +74,7 @@ _H_PRO_RATIONALE = re.compile(
 )
 _H_PRO_QUALIFICATIONS = re.compile(r"MEDICAL\s+REVIEWER\s+QUALIFICATIONS\s*:")
 _H_NOTICE_2013 = _heading("Notice of Independent Medical Review Determination")
+_DECISIONS_HEADINGS = (_H_ISSUES, _H_MAXIMUS_DECISIONS)
 _H_NOTICE_DECISIONS = _heading("INDEPENDENT MEDICAL REVIEW DECISION AND RATIONALE")
 
 _IMR_SIGNALS = _ci(
@@ -380,10 +381,14 @@ def draft_normalized(
         drafts = _professional_review_items(text, notes)
     else:
         start, end = _decisions_region(text, fmt)
-        if fmt is not LetterFormat.UNKNOWN and not (
-            _H_ISSUES.search(text) or _H_MAXIMUS_DECISIONS.search(text)
-        ):
+        heading = _H_ISSUES.search(text) or _H_MAXIMUS_DECISIONS.search(text)
+        if fmt is not LetterFormat.UNKNOWN and not heading:
             notes.append("the decisions section heading was not found; searched the whole letter")
+        elif heading and any(h.search(text, heading.end()) for h in _DECISIONS_HEADINGS):
+            notes.append(
+                "the decisions section appears more than once: this text seems to hold several "
+                "letters, and the items of all of them are listed; parse each letter on its own"
+            )
         drafts = _titled_items(text, start, end, notes)
 
     if not drafts:
