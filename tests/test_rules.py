@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import shutil
@@ -63,6 +64,37 @@ def test_real_letters_match_their_labels(kind: str) -> None:
             mismatches.append((case, got, want))
     assert mismatches == []
     assert len(LABELS) == 49
+
+
+def test_real_letters_read_by_ocr_give_the_same_items_and_facts() -> None:
+    """Scanned letters reach the parser through OCR ("Overtumed", "New Y ork", a table's
+    ruling read as "|", a wrapped label cell read around its value): same items and
+    outcomes, titles all but the same, the same header dates and states of licensure."""
+    mismatches = []
+    for case, label in LABELS.items():
+        det = imr_llm.parse(LETTERS / "ocr" / f"{case}.txt")
+        text = imr_llm.parse(LETTERS / "txt" / f"{case}.txt")
+        if [i.outcome.value for i in det.items] != label["outcomes"]:
+            mismatches.append((case, "outcomes"))
+            continue
+        for item, service in zip(det.items, label["services"], strict=True):
+            if difflib.SequenceMatcher(None, fold(item.service), fold(service)).ratio() < 0.9:
+                mismatches.append((case, item.service))
+        dates = ("date_assigned", "decision_date", "ur_denial_date", "application_received")
+        if [getattr(det, d) for d in dates] != [getattr(text, d) for d in dates]:
+            mismatches.append((case, "header dates"))
+        if (det.case_number, det.claimant) != (text.case_number, text.claimant):
+            mismatches.append((case, "case number or claimant"))
+    assert mismatches == []
+
+
+def test_ocr_confusions_in_outcomes_and_states() -> None:
+    raw = (LETTERS / "txt" / "CM16-0235724.txt").read_text(encoding="utf-8")
+    raw = raw.replace("Overturned", "Overtumed").replace("California", "Califomia")
+    raw = raw.replace("Virginia", "V irginia")
+    det = imr_llm.parse(raw)
+    assert [i.outcome for i in det.items] == [Outcome.OVERTURNED]
+    assert det.reviewer.licensure == ["California", "Virginia"]
 
 
 def test_real_letters_header_block_values_split_over_lines() -> None:

@@ -89,11 +89,20 @@ _PAGE_FURNITURE = (
     r"[^\n]{0,100}?\b(?:CM\d{2}-\d{4,}|page\s+\d+|case\s+(?:number|no)|final\s+determination"
     r"|independent\s+medical\s+review|maximus\s+federal)\b[^\n]{0,100}\n\s*"
 )
+# The outcome words, and what OCR makes of them ("Overtumed": it reads "rn" as "m").
+_OUTCOME_WORDS = r"upheld|overtu(?:rn|m)ed"
 _OUTCOME_MARKER = _ci(
     r":[ \t]*(?:\n[ \t]*){0,2}(?:\n\s*(?:" + _PAGE_FURNITURE + r"){1,2})?"
-    r"(?P<outcome>upheld|overturned)\b\.?"
+    r"(?P<outcome>" + _OUTCOME_WORDS + r")\b\.?"
 )
-_OUTCOMES = {o.value: o for o in Outcome}
+
+
+def _outcome_named(word: str) -> Outcome:
+    """The outcome an outcome word of the letter names (see :data:`_OUTCOME_WORDS`;
+    "uphold", "overturn" and "reversed" too)."""
+    return Outcome.UPHELD if word[:2].lower() == "up" else Outcome.OVERTURNED
+
+
 _LIST_MARK = re.compile(r"(?:\d{1,2}[.)]|[-*])[ \t]+")
 _ITEM_LABEL = (
     r"(?:claims\s+administrator\s+guideline|maximus\s+guideline|decision\s+rationale"
@@ -205,7 +214,29 @@ _WORD_DATE = re.compile(r"([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})", _I)
 
 
 def _header(label: str, value: str) -> _CI:
-    return _ci(r"\s+".join(map(re.escape, label.split())) + r"\s*:\s*(?P<v>" + value + ")")
+    """A header field: its label, a colon, its value. A table's ruling may come out as "|"
+    before the value; and where the label's cell wraps, OCR reads the value's cell with
+    the label's first line ("Application 11/28/2016" / "Received:")."""
+    words = [re.escape(word) for word in label.split()]
+    forms = [r"\s+".join(words) + r"\s*:[\s|]*(?P<v>" + value + ")"]
+    for k in range(1, len(words)):
+        forms.append(
+            r"\s+".join(words[:k])
+            + rf"[ \t|]+(?P<v{k}>{value})[ \t]*\n\s*"
+            + r"\s+".join(words[k:])
+            + r"\s*:"
+        )
+    return _ci("|".join(forms))
+
+
+def _header_value(m: _LoweredMatch) -> str:
+    """The value a :func:`_header` pattern found, whichever form of the label it read."""
+    value: str | None = m.group("v")
+    k = 1
+    while value is None:
+        value = m.group(f"v{k}")
+        k += 1
+    return value
 
 
 _HEADER_DATES = {
@@ -260,10 +291,11 @@ _INJURY_CONTEXT = re.compile(
 
 _CASE_SUMMARY_LABEL = _ci(r"Case\s+Summary\s*:")
 _LICENSURE_LABEL = _ci(r"State\(?s?\)?\s+of\s+Licensure\s*:[ \t]*")
-_SPECIALTY_LABEL = _ci(r"Certification\(?s?\)?\s*/\s*Specialt(?:y|ies)\s*:[ \t]*")
+# "Certification(s)/Specialty:", whatever OCR made of its first word, or "Specialty:" alone.
+_SPECIALTY_LABEL = _ci(r"(?:\b[a-z]+\(?s?\)?\s*/\s*)?\bSpecialt(?:y|ies)\s*:[ \t]*")
 # What ends a credentials value on its line, once re-wrapping put more after it there.
 _CREDENTIALS_STOP = _ci(
-    r"\s*(?:State\(?s?\)?\s+of\s+Licensure|Certification\(?s?\)?\s*/\s*Specialt"
+    r"\s*(?:State\(?s?\)?\s+of\s+Licensure|(?:\b[a-z]+\(?s?\)?\s*/\s*)?\bSpecialt(?:y|ies)\s*:"
     r"|Clinical\s+Case\s+Summary)"
 )
 _LIST_GOES_ON = (",", ";", "&", "/", " and")
@@ -532,7 +564,7 @@ def _titled_item(text: str, lower: int, marker: _LoweredMatch) -> _ItemDraft | N
         return None
     draft = _ItemDraft(
         service=_found(text, service_start, service_end),
-        outcome=_OUTCOMES[marker.group("outcome").lower()],
+        outcome=_outcome_named(marker.group("outcome")),
         block_start=block_start,
         body_start=marker.end(),
         modified_by_ur=modified,
@@ -747,9 +779,10 @@ _PRO_HEADINGS = (
 )
 _LIST_ENTRY = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|[-*•])[ \t]+", re.MULTILINE)
 _EXPLICIT_OUTCOME = _ci(
-    r"[\s:,.\-]*\(?\b(?P<outcome>upheld|overturned|uphold|overturn|reversed)\b\)?\.?[ \t]*$"
+    r"[\s:,.\-]*\(?\b(?P<outcome>" + _OUTCOME_WORDS + r"|uphold|overtu(?:rn|m)|reversed)\b"
+    r"\)?\.?[ \t]*$"
 )
-_OUTCOME_IN_LIST = _ci(r":[ \t\n]*(?:upheld|overturned)\b\.?")
+_OUTCOME_IN_LIST = _ci(r":[ \t\n]*(?:" + _OUTCOME_WORDS + r")\b\.?")
 
 
 def _pro_section(text: str, heading: re.Pattern[str]) -> tuple[int, int] | None:
@@ -775,12 +808,7 @@ def _professional_review_items(text: str, notes: list[str]) -> list[_ItemDraft]:
         outcome = default
         explicit = _EXPLICIT_OUTCOME.search(text, start, end)
         if explicit:
-            word = explicit.group("outcome").lower()
-            outcome = (
-                Outcome.UPHELD
-                if word.startswith("uphe") or word == "uphold"
-                else Outcome.OVERTURNED
-            )
+            outcome = _outcome_named(explicit.group("outcome"))
             end = explicit.start()
         while end > start and text[end - 1] in " \t\n.,;:":
             end -= 1
@@ -1040,10 +1068,10 @@ def _header_facts(text: str, region: str, fmt: LetterFormat) -> dict[str, date |
     facts: dict[str, date | None] = {}
     for name, pattern in _HEADER_DATES.items():
         m = pattern.search(region)
-        facts[name] = _to_date(m.group("v")) if m else None
+        facts[name] = _to_date(_header_value(m)) if m else None
     m = _HEADER_INJURY.search(region)
     if m:
-        facts["date_of_injury"] = _to_date(m.group("v"))
+        facts["date_of_injury"] = _to_date(_header_value(m))
     if fmt is LetterFormat.NOTICE_2013:
         for name, pattern in (
             ("decision_date", _NOTICE_DATED),
@@ -1168,7 +1196,27 @@ def _reviewer(text: str) -> Draft:
         licensed = _LICENSED_IN.search(text)
         if licensed:
             licensure = _split_list(licensed.group("v"), split_and=True)
-    return {"specialties": specialties, "licensure": licensure}
+    return {"specialties": specialties, "licensure": [_state_name(s) for s in licensure]}
+
+
+_STATES = (
+    "Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia "
+    "Hawaii Idaho Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts "
+    "Michigan Minnesota Mississippi Missouri Montana Nebraska Nevada New_Hampshire New_Jersey "
+    "New_Mexico New_York North_Carolina North_Dakota Ohio Oklahoma Oregon Pennsylvania "
+    "Rhode_Island South_Carolina South_Dakota Tennessee Texas Utah Vermont Virginia Washington "
+    "West_Virginia Wisconsin Wyoming District_of_Columbia Puerto_Rico"
+)
+_STATE_BY_KEY = {
+    name.replace("_", "").casefold(): name.replace("_", " ") for name in _STATES.split()
+}
+
+
+def _state_name(value: str) -> str:
+    """A state of licensure by its name, where OCR split the name ("New Y ork") or read "rn"
+    as "m" ("Califomia"); any other value as the letter gives it."""
+    key = value.replace(" ", "").casefold()
+    return _STATE_BY_KEY.get(key) or _STATE_BY_KEY.get(key.replace("m", "rn")) or value
 
 
 def _credentials_value(text: str, start: int) -> str:
