@@ -414,6 +414,24 @@ def test_real_letters_read_by_another_pdf_extractor(tmp_path: Path, layout: bool
     assert mismatches == []
 
 
+def test_real_letters_read_by_pypdf_layout_mode() -> None:
+    """pypdf's layout mode keeps the page's geometry and splits words ("Uph eld", "s pine"):
+    the same items and outcomes, titles all but the same."""
+    from pypdf import PdfReader
+
+    mismatches = []
+    for case, label in LABELS.items():
+        pages = PdfReader(LETTERS / "pdf" / f"{case}.pdf").pages
+        det = imr_llm.parse("\f".join(p.extract_text(extraction_mode="layout") for p in pages))
+        if [i.outcome.value for i in det.items] != label["outcomes"]:
+            mismatches.append(case)
+            continue
+        for item, service in zip(det.items, label["services"], strict=True):
+            if difflib.SequenceMatcher(None, fold(item.service), fold(service)).ratio() < 0.9:
+                mismatches.append(case)
+    assert mismatches == []
+
+
 def test_a_section_heading_that_opens_a_page_is_not_taken_for_a_running_header() -> None:
     raw = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
     raw = raw.replace(

@@ -89,8 +89,16 @@ _PAGE_FURNITURE = (
     r"[^\n]{0,100}?\b(?:CM\d{2}-\d{4,}|page\s+\d+|case\s+(?:number|no)|final\s+determination"
     r"|independent\s+medical\s+review|maximus\s+federal)\b[^\n]{0,100}\n\s*"
 )
+
+
+def _spaced(word: str) -> str:
+    """A word's pattern that also matches it split by one space between two letters, as PDF
+    text extractors and OCR split words ("Uph eld")."""
+    return " ?".join(word)
+
+
 # The outcome words, and what OCR makes of them ("Overtumed": it reads "rn" as "m").
-_OUTCOME_WORDS = r"upheld|overtu(?:rn|m)ed"
+_OUTCOME_WORDS = _spaced("upheld") + "|" + _spaced("overtu") + r" ?(?:r ?n|m) ?e ?d"
 _OUTCOME_MARKER = _ci(
     r":[ \t]*(?:\n[ \t]*){0,2}(?:\n\s*(?:" + _PAGE_FURNITURE + r"){1,2})?"
     r"(?P<outcome>" + _OUTCOME_WORDS + r")\b\.?"
@@ -100,7 +108,7 @@ _OUTCOME_MARKER = _ci(
 def _outcome_named(word: str) -> Outcome:
     """The outcome an outcome word of the letter names (see :data:`_OUTCOME_WORDS`;
     "uphold", "overturn" and "reversed" too)."""
-    return Outcome.UPHELD if word[:2].lower() == "up" else Outcome.OVERTURNED
+    return Outcome.UPHELD if word.replace(" ", "")[:2].lower() == "up" else Outcome.OVERTURNED
 
 
 _LIST_MARK = re.compile(r"(?:\d{1,2}[.)]|[-*])[ \t]+")
