@@ -300,7 +300,7 @@ _INJURY_CONTEXT = re.compile(
 _CASE_SUMMARY_LABEL = _ci(r"Case\s+Summary\s*:")
 _LICENSURE_LABEL = _ci(r"State\(?s?\)?\s+of\s+Licensure\s*:[ \t]*")
 # "Certification(s)/Specialty:", whatever OCR made of its first word, or "Specialty:" alone.
-_SPECIALTY_LABEL = _ci(r"(?:\b[a-z]+\(?s?\)?\s*/\s*)?\bSpecialt(?:y|ies)\s*:[ \t]*")
+_SPECIALTY_LABEL = _ci(r"Specialt(?:y|ies)\s*:[ \t]*")
 # What ends a credentials value on its line, once re-wrapping put more after it there.
 _CREDENTIALS_STOP = _ci(
     r"\s*(?:State\(?s?\)?\s+of\s+Licensure|(?:\b[a-z]+\(?s?\)?\s*/\s*)?\bSpecialt(?:y|ies)\s*:"
