@@ -100,7 +100,11 @@ def _spaced(word: str) -> str:
 # The outcome words, and what OCR makes of them ("Overtumed": it reads "rn" as "m").
 _OUTCOME_WORDS = _spaced("upheld") + "|" + _spaced("overtu") + r" ?(?:r ?n|m) ?e ?d"
 _OUTCOME_MARKER = _ci(
-    r":[ \t]*(?:\n[ \t]*){0,2}(?:\n\s*(?:" + _PAGE_FURNITURE + r"){1,2})?"
+    r":[ \t]*(?:\n[ \t]*){0,2}"
+    # Furniture is looked for only where an outcome opens one of the next two lines but one:
+    # reading every line after a colon for its words cost more than the rest of the search.
+    r"(?:(?=\n\s*[^\n]*\n\s*(?:[^\n]*\n\s*)?(?:" + _OUTCOME_WORDS + r"))"
+    r"\n\s*(?:" + _PAGE_FURNITURE + r"){1,2})?"
     r"(?P<outcome>" + _OUTCOME_WORDS + r")\b\.?"
 )
 
