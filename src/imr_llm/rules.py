@@ -312,6 +312,8 @@ _CREDENTIALS_STOP = _ci(
 )
 _LIST_GOES_ON = (",", ";", "&", "/", " and")
 """A credentials line ending so wrapped its list: the value goes on on the next line."""
+_CREDENTIALS_LINES = 4
+"""The most lines a credentials value is read over."""
 _BOARD_CERTIFIED = _ci(
     r"Board[- ]Certified\s+in\s+(?P<v>.{1,300}?)"
     r"(?=\s+and\s+(?:is\s+)?(?:currently\s+)?licensed|\.\s|\.$|\s+and\s+has\s+been)",
@@ -1212,16 +1214,15 @@ def _reviewer(text: str) -> Draft:
 
 
 _STATES = (
-    "Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia "
-    "Hawaii Idaho Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts "
-    "Michigan Minnesota Mississippi Missouri Montana Nebraska Nevada New_Hampshire New_Jersey "
-    "New_Mexico New_York North_Carolina North_Dakota Ohio Oklahoma Oregon Pennsylvania "
-    "Rhode_Island South_Carolina South_Dakota Tennessee Texas Utah Vermont Virginia Washington "
-    "West_Virginia Wisconsin Wyoming District_of_Columbia Puerto_Rico"
-)
-_STATE_BY_KEY = {
-    name.replace("_", "").casefold(): name.replace("_", " ") for name in _STATES.split()
-}
+    "Alabama, Alaska, Arizona, Arkansas, California, Colorado, Connecticut, Delaware, Florida, "
+    "Georgia, Hawaii, Idaho, Illinois, Indiana, Iowa, Kansas, Kentucky, Louisiana, Maine, "
+    "Maryland, Massachusetts, Michigan, Minnesota, Mississippi, Missouri, Montana, Nebraska, "
+    "Nevada, New Hampshire, New Jersey, New Mexico, New York, North Carolina, North Dakota, "
+    "Ohio, Oklahoma, Oregon, Pennsylvania, Rhode Island, South Carolina, South Dakota, "
+    "Tennessee, Texas, Utah, Vermont, Virginia, Washington, West Virginia, Wisconsin, Wyoming, "
+    "District of Columbia, Puerto Rico"
+).split(", ")
+_STATE_BY_KEY = {name.replace(" ", "").casefold(): name for name in _STATES}
 
 
 def _state_name(value: str) -> str:
@@ -1256,9 +1257,6 @@ def _credentials_value(text: str, start: int) -> str:
             return value
         at = line_start = line_end + 1
     return text[start:line_end]
-
-
-_CREDENTIALS_LINES = 4
 
 
 def _long_line_length(text: str) -> int:
