@@ -74,7 +74,6 @@ _H_PRO_RATIONALE = re.compile(
 )
 _H_PRO_QUALIFICATIONS = re.compile(r"MEDICAL\s+REVIEWER\s+QUALIFICATIONS\s*:")
 _H_NOTICE_2013 = _heading("Notice of Independent Medical Review Determination")
-_DECISIONS_HEADINGS = (_H_ISSUES, _H_MAXIMUS_DECISIONS)
 _H_NOTICE_DECISIONS = _heading("INDEPENDENT MEDICAL REVIEW DECISION AND RATIONALE")
 
 _IMR_SIGNALS = _ci(
@@ -307,9 +306,9 @@ _LICENSURE_LABEL = _ci(r"State\(?s?\)?\s+of\s+Licensure\s*:[ \t]*")
 _SPECIALTY_LABEL = _ci(r"Specialt(?:y|ies)\s*:[ \t]*")
 # What ends a credentials value on its line, once re-wrapping put more after it there.
 _CREDENTIALS_STOP = _ci(
-    r"\s*(?:State\(?s?\)?\s+of\s+Licensure|(?:\b[a-z]+\(?s?\)?\s*/\s*)?\bSpecialt(?:y|ies)\s*:"
-    r"|Clinical\s+Case\s+Summary)"
+    r"State\(?s?\)?\s+of\s+Licensure|Specialt(?:y|ies)\s*:|Clinical\s+Case\s+Summary"
 )
+
 _LIST_GOES_ON = (",", ";", "&", "/", " and")
 """A credentials line ending so wrapped its list: the value goes on on the next line."""
 _CREDENTIALS_LINES = 4
@@ -427,10 +426,14 @@ def draft_normalized(
         drafts = _professional_review_items(text, notes)
     else:
         start, end = _decisions_region(text, fmt)
-        heading = _H_ISSUES.search(text) or _H_MAXIMUS_DECISIONS.search(text)
+        heading_pattern = _H_ISSUES
+        heading = _H_ISSUES.search(text)
+        if heading is None:
+            heading_pattern = _H_MAXIMUS_DECISIONS
+            heading = _H_MAXIMUS_DECISIONS.search(text)
         if fmt is not LetterFormat.UNKNOWN and not heading:
             notes.append("the decisions section heading was not found; searched the whole letter")
-        elif heading and any(h.search(text, heading.end()) for h in _DECISIONS_HEADINGS):
+        elif heading and heading_pattern.search(text, heading.end()):
             notes.append(
                 "the decisions section appears more than once: this text seems to hold several "
                 "letters, and the items of all of them are listed; parse each letter on its own"
@@ -1245,8 +1248,10 @@ def _credentials_value(text: str, start: int) -> str:
         next_end = text.find("\n", line_end + 1)
         next_end = len(text) if next_end < 0 else next_end
         stop = _CREDENTIALS_STOP.search(text, at, next_end)  # a heading may wrap too
-        if stop and stop.start() <= line_end:
-            return text[start : stop.start()]
+        if stop:
+            stop_at = _label_start(text, at, stop.start())
+            if stop_at <= line_end or text[line_end:stop_at].isspace():
+                return text[start : min(stop_at, line_end)].rstrip()
         value = text[start:line_end].rstrip()
         following = text[line_end + 1 : next_end].split()
         if not following or not (
@@ -1257,6 +1262,23 @@ def _credentials_value(text: str, start: int) -> str:
             return value
         at = line_start = line_end + 1
     return text[start:line_end]
+
+
+def _label_start(text: str, lower: int, keyword: int) -> int:
+    """Where the label whose keyword starts at ``keyword`` starts: before the word and slash
+    a specialty label opens with ("Certification(s)/Specialty"), whatever OCR made of it."""
+    i = keyword
+    while i > lower and text[i - 1] in " \t":
+        i -= 1
+    if i == lower or text[i - 1] != "/":
+        return keyword
+    i -= 1
+    while i > lower and text[i - 1] in " \t()s":  # "(s)"
+        i -= 1
+    word = i
+    while word > lower and text[word - 1].isalpha():
+        word -= 1
+    return word if word < i else keyword
 
 
 def _long_line_length(text: str) -> int:
