@@ -250,6 +250,27 @@ def test_two_letters_in_one_text_are_flagged_and_lose_no_item() -> None:
     assert not any("several letters" in w for w in imr_llm.parse(first).warnings)
 
 
+@pytest.mark.parametrize(
+    "separator",
+    [";", " -", " --", " (", " ", "\n"],
+    ids=["semicolon", "dash", "dashes", "bracket", "space", "newline"],
+)
+def test_an_outcome_without_its_colon_is_still_read(separator: str) -> None:
+    """OCR reads a colon as ";" or drops it; a letter may set the outcome off otherwise."""
+    changed = []
+    for path in [*SEEDS, *sorted((LETTERS / "txt").glob("*.txt"))]:
+        raw = path.read_text(encoding="utf-8")
+        expected = [(i.service, i.outcome) for i in imr_llm.parse(raw).items]
+        variant = re.sub(
+            r"(?<=\S):[ \t]*(\n?[ \t]*)(Upheld|Overturned)\b",
+            lambda m: separator + m.group(1) + m.group(2) + (")" if "(" in separator else ""),
+            raw,
+        )
+        if [(i.service, i.outcome) for i in imr_llm.parse(variant).items] != expected:
+            changed.append(path.stem)
+    assert changed == []
+
+
 def test_a_missing_section_gives_what_was_found_and_a_warning() -> None:
     raw = (DATA / "seeds" / "000_d369924a656f10dc.txt").read_text(encoding="utf-8")
     cut = raw[: raw.index("IMR ISSUES")]

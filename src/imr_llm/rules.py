@@ -98,13 +98,22 @@ def _spaced(word: str) -> str:
 
 # The outcome words, and what OCR makes of them ("Overtumed": it reads "rn" as "m").
 _OUTCOME_WORDS = _spaced("upheld") + "|" + _spaced("overtu") + r" ?(?:r ?n|m) ?e ?d"
-_OUTCOME_MARKER = _ci(
-    r":[ \t]*(?:\n[ \t]*){0,2}"
+_AFTER_SEPARATOR = (
+    r"[ \t]*(?:\n[ \t]*){0,2}"
     # Furniture is looked for only where an outcome opens one of the next two lines but one:
     # reading every line after a colon for its words cost more than the rest of the search.
     r"(?:(?=\n\s*[^\n]*\n\s*(?:[^\n]*\n\s*)?(?:" + _OUTCOME_WORDS + r"))"
     r"\n\s*(?:" + _PAGE_FURNITURE + r"){1,2})?"
-    r"(?P<outcome>" + _OUTCOME_WORDS + r")\b\.?"
+)
+_OUTCOME_MARKER = _ci(":" + _AFTER_SEPARATOR + r"(?P<outcome>" + _OUTCOME_WORDS + r")\b\.?")
+# The same where the colon is something else: OCR reads it as ";" or loses it, and a letter may
+# set the outcome off with a dash or in brackets. Tried only where the colon misses items.
+_OUTCOME_MARKER_ANY_SEPARATOR = _ci(
+    r"(?:[:;]|[ \t]+(?:-+|\()|\s)"
+    + _AFTER_SEPARATOR
+    + r"\(?(?P<outcome>"
+    + _OUTCOME_WORDS
+    + r")\b\)?\.?"
 )
 
 
@@ -502,10 +511,12 @@ def _decisions_region(text: str, fmt: LetterFormat) -> tuple[int, int]:
     return start, len(text)
 
 
-def _valid_markers(text: str, start: int, end: int) -> list[_LoweredMatch]:
+def _valid_markers(
+    text: str, start: int, end: int, markers: _CI = _OUTCOME_MARKER
+) -> list[_LoweredMatch]:
     """Outcome markers that the item's own headings follow (or that end the text)."""
     found = []
-    for m in _OUTCOME_MARKER.finditer(text, start, end):
+    for m in markers.finditer(text, start, end):
         if _AFTER_OUTCOME.match(text, m.end(), m.end() + 400) or _ONLY_SPACE_LEFT.match(
             text, m.end()
         ):
@@ -516,6 +527,11 @@ def _valid_markers(text: str, start: int, end: int) -> list[_LoweredMatch]:
 # --- Items titled "<service>: Upheld" --------------------------------------------------------
 def _titled_items(text: str, start: int, end: int, notes: list[str]) -> list[_ItemDraft]:
     markers = _valid_markers(text, start, end)
+    if len(markers) < _lowered(text).count("decision rationale", start, end):
+        # More rationales than outcomes found: some outcome lost its colon.
+        every = _valid_markers(text, start, end, _OUTCOME_MARKER_ANY_SEPARATOR)
+        if len(every) > len(markers):
+            markers = every
     if not markers:
         loose = [
             m
