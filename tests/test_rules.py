@@ -211,6 +211,19 @@ def test_the_2013_notice_lists_each_item_once_despite_the_lost_space() -> None:
     assert det.ur_denial_date == date(2013, 8, 30)
 
 
+@pytest.mark.parametrize(
+    "lost",
+    ["medically necessary", "is medically", "has determined", "request for", "program is"],
+)
+def test_a_2013_notice_that_lost_any_space_between_its_fixed_words(lost: str) -> None:
+    raw = (DATA / "layouts" / "notice_2013.txt").read_text(encoding="utf-8")
+    assert lost in raw
+    det = imr_llm.parse(raw.replace(lost, lost.replace(" ", "")))
+    expected = LAYOUTS["notice_2013.txt"]
+    assert [i.service for i in det.items] == expected["services"]
+    assert [i.outcome.value for i in det.items] == expected["outcomes"]
+
+
 def test_a_2013_notice_with_a_guideline_line_for_each_side() -> None:
     raw = (DATA / "layouts" / "notice_2013.txt").read_text(encoding="utf-8")
     raw = raw.replace(

@@ -182,10 +182,12 @@ _DATE = (
 )
 
 # --- The 2013 notice -------------------------------------------------------------------------
+# PDF text of these notices loses spaces between the fixed words ("notmedically"), so between
+# them, and after the service, any space may be missing.
 _NOTICE_ITEM = _ci(
-    r"(?:(?P<num>\d{1,2})\s*[).]\s*)?MAXIMUS\s+Federal\s+Services,?\s+Inc\.?,?\s+has\s+determined"
-    r"\s+(?:that\s+)?the\s+request\s+for\s+(?P<service>.{1,500}?)\s+(?:is|was)\s+(?P<not>not\s*)?"
-    r"medically\s+necessary(?:\s+and\s+appropriate)?\s*\.?",
+    r"(?:(?P<num>\d{1,2})\s*[).]\s*)?MAXIMUS\s*Federal\s*Services,?\s*Inc\.?,?\s*has\s*determined"
+    r"\s*(?:that\s*)?the\s*request\s*for\s*(?P<service>.{1,500}?)\s*(?:is|was)\s*(?P<not>not\s*)?"
+    r"medically\s*necessary(?:\s*and\s*appropriate)?\s*\.?",
     _S,
 )
 _NOTICE_RATIONALE = _ci(r"Rationale\s+for\s+the\s+Decision\s*:")
