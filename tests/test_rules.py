@@ -284,6 +284,46 @@ def test_an_outcome_without_its_colon_is_still_read(separator: str) -> None:
     assert changed == []
 
 
+JOINED_LABELS = [
+    "HOW THE IMR FINAL DETERMINATION WAS MADE",
+    "CLINICAL CASE SUMMARY",
+    "IMR ISSUES, DECISIONS AND RATIONALES",
+    "set forth below:",
+    "Claims Administrator guideline:",
+    "MAXIMUS guideline:",
+    "Decision rationale:",
+    "Case Number:",
+    "Date Assigned:",
+    "Decision Date:",
+    "UR Denial Date:",
+]
+
+
+def test_headings_and_labels_that_lost_their_spaces_change_nothing() -> None:
+    """Some PDFs place each word on its own, and their text has no spaces between words."""
+
+    def facts(det: imr_llm.Determination) -> object:
+        items = [
+            (i.service, i.outcome, i.rationale is not None, i.maximus_guideline) for i in det.items
+        ]
+        return items, det.case_number, det.date_assigned, det.decision_date, det.ur_denial_date
+
+    changed = []
+    for path in [*SEEDS, *sorted((LETTERS / "txt").glob("*.txt"))]:
+        raw = path.read_text(encoding="utf-8")
+        joined = raw
+        for label in JOINED_LABELS:
+            joined = joined.replace(label, label.replace(" ", ""))
+        if facts(imr_llm.parse(joined)) != facts(imr_llm.parse(raw)):
+            changed.append(path.stem)
+    assert changed == []
+    for name, expected in LAYOUTS.items():
+        raw = (DATA / "layouts" / name).read_text(encoding="utf-8")
+        joined = re.sub(r"(?m)^[A-Z][A-Z0-9(),./: -]{7,}$", lambda m: m[0].replace(" ", ""), raw)
+        assert joined != raw
+        assert [i.service for i in imr_llm.parse(joined).items] == expected["services"]
+
+
 def test_a_missing_section_gives_what_was_found_and_a_warning() -> None:
     raw = (DATA / "seeds" / "000_d369924a656f10dc.txt").read_text(encoding="utf-8")
     cut = raw[: raw.index("IMR ISSUES")]

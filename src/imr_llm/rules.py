@@ -42,14 +42,9 @@ _S = re.DOTALL
 
 
 def _heading(words: str) -> _CI:
-    """A heading that may wrap or be spaced differently: words joined by any whitespace,
-    or none after punctuation (PDF text can lose the space in "ISSUES,DECISIONS")."""
-    pattern = ""
-    for word in words.split():
-        if pattern:
-            pattern += r"\s*" if not pattern[-1].isalnum() else r"\s+"
-        pattern += re.escape(word)
-    return _ci(pattern)
+    """A heading that may wrap or be spaced differently: words joined by any whitespace, or
+    by none (PDF text can lose the spaces between words: "ISSUES,DECISIONS", "CASESUMMARY")."""
+    return _ci(r"\s*".join(re.escape(word) for word in words.split()))
 
 
 # --- Layout headings -------------------------------------------------------------------------
@@ -57,22 +52,22 @@ _H_HOW_MADE = _heading("HOW THE IMR FINAL DETERMINATION WAS MADE")
 _H_CLINICAL_SUMMARY = _heading("CLINICAL CASE SUMMARY")
 _H_ISSUES = _heading("IMR ISSUES, DECISIONS AND RATIONALES")
 _H_MAXIMUS_DECISIONS = _heading("IMR DECISION(S) AND RATIONALE(S)")
-_H_MAXIMUS_TOP = re.compile(r"MAXIMUS\s+FEDERAL\s+SERVICES,?\s+INC\.?")
-_H_PRO_REVIEW = re.compile(r"MEDICAL\s+PROFESSIONAL\s+REVIEW")
-_H_ISSUE_AT_DISPUTE = re.compile(r"ISSUES?\s+(?:AT|IN)\s+DISPUTE\s*:")
+_H_MAXIMUS_TOP = re.compile(r"MAXIMUS\s*FEDERAL\s*SERVICES,?\s*INC\.?")
+_H_PRO_REVIEW = re.compile(r"MEDICAL\s*PROFESSIONAL\s*REVIEW")
+_H_ISSUE_AT_DISPUTE = re.compile(r"ISSUES?\s*(?:AT|IN)\s*DISPUTE\s*:")
 # The look-behind follows the first word, so the engine skips to "CASE" ("CLINICAL CASE
 # SUMMARY" is the other layout's heading).
 _H_PRO_CASE_SUMMARY = re.compile(r"CASE(?<![A-Z] CASE)\s+SUMMARY\s*:")
-_H_PRO_DOCUMENTS = re.compile(r"DOCUMENTS\s+REVIEWED\s+FOR\s+DETERMINATION\s*:")
+_H_PRO_DOCUMENTS = re.compile(r"DOCUMENTS\s*REVIEWED\s*FOR\s*DETERMINATION\s*:")
 _H_PRO_GUIDELINES = re.compile(
-    r"MEDICAL\s+TREATMENT\s+GUIDELINE\(?S?\)?\s+RELIED\s+UPON\s+BY\s+PROFESSIONAL\s+REVIEWER"
-    r"\s+AND\s+WHY\s*:"
+    r"MEDICAL\s*TREATMENT\s*GUIDELINE\(?S?\)?\s*RELIED\s*UPON\s*BY\s*PROFESSIONAL\s*REVIEWER"
+    r"\s*AND\s*WHY\s*:"
 )
 _H_PRO_RATIONALE = re.compile(
-    r"RATIONALE\s+FOR\s+WHY\s+THE\s+REQUESTED\s+TREATMENT(?:/SERVICE)?\s+(?:IS/WAS|IS|WAS)"
-    r"\s+(?P<not>NOT\s+)?MEDICALLY\s+NECESSARY\s*:"
+    r"RATIONALE\s*FOR\s*WHY\s*THE\s*REQUESTED\s*TREATMENT(?:/SERVICE)?\s*(?:IS/WAS|IS|WAS)"
+    r"\s*(?P<not>NOT\s*)?MEDICALLY\s*NECESSARY\s*:"
 )
-_H_PRO_QUALIFICATIONS = re.compile(r"MEDICAL\s+REVIEWER\s+QUALIFICATIONS\s*:")
+_H_PRO_QUALIFICATIONS = re.compile(r"MEDICAL\s*REVIEWER\s*QUALIFICATIONS\s*:")
 _H_NOTICE_2013 = _heading("Notice of Independent Medical Review Determination")
 _H_NOTICE_DECISIONS = _heading("INDEPENDENT MEDICAL REVIEW DECISION AND RATIONALE")
 
@@ -125,16 +120,17 @@ def _outcome_named(word: str) -> Outcome:
 
 _LIST_MARK = re.compile(r"(?:\d{1,2}[.)]|[-*])[ \t]+")
 _ITEM_LABEL = (
-    r"(?:claims\s+administrator\s+guideline|maximus\s+guideline|decision\s+rationale"
-    r"|medical\s+treatment\s+guidelines?|guidelines?(?:\s+used)?|rationale)\s*:"
+    r"(?:claims\s*administrator\s*guideline|maximus\s*guideline|decision\s*rationale"
+    r"|medical\s*treatment\s*guidelines?|guidelines?(?:\s*used)?|rationale)\s*:"
 )
 # Only ever asked whether it matches: lazy, so the item's own heading is tried first.
 _AFTER_OUTCOME = _ci(r"\s*(?:" + _PAGE_FURNITURE + r"){0,2}?" + _ITEM_LABEL)
 _ONLY_SPACE_LEFT = re.compile(r"\s*\Z")
-_CA_GUIDELINE = _ci(r"claims\s+administrator\s+guideline\s*:")
-_MAXIMUS_GUIDELINE = _ci(r"maximus\s+guideline\s*:")
-_DECISION_RATIONALE = _ci(r"decision\s+rationale\s*:")
-_SET_FORTH_BELOW = _ci(r"set\s+forth\s+below\s*:")
+# Labels, like headings, are found when the PDF text lost the spaces between their words.
+_CA_GUIDELINE = _ci(r"claims\s*administrator\s*guideline\s*:")
+_MAXIMUS_GUIDELINE = _ci(r"maximus\s*guideline\s*:")
+_DECISION_RATIONALE = _ci(r"decision\s*rationale\s*:")
+_SET_FORTH_BELOW = _ci(r"set\s*forth\s*below\s*:")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 # A sentence's end: its stop, closing quotes or brackets, space, then a capital or digit.
 _SENTENCE_STOP = re.compile(r"[.!?][\"')\]]*[ \t\n]+(?=[\"(]?[A-Z0-9#])")
@@ -240,12 +236,12 @@ def _header(label: str, value: str) -> _CI:
     before the value; and where the label's cell wraps, OCR reads the value's cell with
     the label's first line ("Application 11/28/2016" / "Received:")."""
     words = [re.escape(word) for word in label.split()]
-    forms = [r"\s+".join(words) + r"\s*:[\s|]*(?P<v>" + value + ")"]
+    forms = [r"\s*".join(words) + r"\s*:[\s|]*(?P<v>" + value + ")"]
     for k in range(1, len(words)):
         forms.append(
-            r"\s+".join(words[:k])
+            r"\s*".join(words[:k])
             + rf"[ \t|]+(?P<v{k}>{value})[ \t]*\n\s*"
-            + r"\s+".join(words[k:])
+            + r"\s*".join(words[k:])
             + r"\s*:"
         )
     return _ci("|".join(forms))
@@ -268,7 +264,7 @@ _HEADER_DATES = {
     "application_received": _header("Application Received", _DATE),
 }
 _HEADER_INJURY = _header("Date of Injury", _DATE)
-_CASE_NUMBER = _ci(r"Case\s+(?:Number|No\.?|#)\s*:?\s*(?P<v>[A-Z]{1,4}\d{2}-\d{4,}|\d{2}-\d{5,})")
+_CASE_NUMBER = _ci(r"Case\s*(?:Number|No\.?|#)\s*:?\s*(?P<v>[A-Z]{1,4}\d{2}-\d{4,}|\d{2}-\d{5,})")
 _PRIORITY = _ci(r"Priority\s*:\s*(?P<v>[A-Za-z]+)")
 # Outside the header block a case number is looked for only after "case n" or "case #"
 # (one literal-led search: cheaper than two membership tests).
