@@ -1256,6 +1256,7 @@ def _credentials_value(text: str, start: int) -> str:
     the letter's long lines), for a few lines at most."""
     line_start = text.rfind("\n", 0, start) + 1
     at = start
+    width = 0  # the letter's long-line length, measured when first needed
     for _ in range(_CREDENTIALS_LINES):
         line_end = text.find("\n", at)
         line_end = len(text) if line_end < 0 else line_end
@@ -1268,12 +1269,12 @@ def _credentials_value(text: str, start: int) -> str:
                 return text[start : min(stop_at, line_end)].rstrip()
         value = text[start:line_end].rstrip()
         following = text[line_end + 1 : next_end].split()
-        if not following or not (
-            not value
-            or value.endswith(_LIST_GOES_ON)
-            or line_end - line_start + 1 + len(following[0]) > _long_line_length(text)
-        ):
+        if not following:
             return value
+        if value and not value.endswith(_LIST_GOES_ON):
+            width = width or _long_line_length(text)
+            if line_end - line_start + 1 + len(following[0]) <= width:
+                return value
         at = line_start = line_end + 1
     return text[start:line_end]
 
