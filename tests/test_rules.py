@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -201,6 +202,19 @@ def test_each_layout_survives_every_delivery_quirk(name: str, variant: str) -> N
     raw = (DATA / "layouts" / name).read_text(encoding="utf-8")
     det = imr_llm.parse(VARIANTS[variant](raw))
     assert [i.service for i in det.items] == LAYOUTS[name]["services"]
+    assert [i.outcome.value for i in det.items] == LAYOUTS[name]["outcomes"]
+
+
+@pytest.mark.parametrize("case", [str.lower, str.upper, str.title], ids=["lower", "upper", "title"])
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+def test_each_layout_is_read_whatever_the_case_of_its_headings(
+    name: str, case: Callable[[str], str]
+) -> None:
+    det = imr_llm.parse(case((DATA / "layouts" / name).read_text(encoding="utf-8")))
+    assert det.format.value == LAYOUTS[name]["format"]
+    assert [i.service.casefold() for i in det.items] == [
+        s.casefold() for s in LAYOUTS[name]["services"]
+    ]
     assert [i.outcome.value for i in det.items] == LAYOUTS[name]["outcomes"]
 
 

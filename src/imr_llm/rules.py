@@ -53,21 +53,22 @@ _H_CLINICAL_SUMMARY = _heading("CLINICAL CASE SUMMARY")
 _H_ISSUES = _heading("IMR ISSUES, DECISIONS AND RATIONALES")
 _H_MAXIMUS_DECISIONS = _heading("IMR DECISION(S) AND RATIONALE(S)")
 _H_MAXIMUS_TOP = re.compile(r"MAXIMUS\s*FEDERAL\s*SERVICES,?\s*INC\.?")
-_H_PRO_REVIEW = re.compile(r"MEDICAL\s*PROFESSIONAL\s*REVIEW")
-_H_ISSUE_AT_DISPUTE = re.compile(r"ISSUES?\s*(?:AT|IN)\s*DISPUTE\s*:")
-# The look-behind follows the first word, so the engine skips to "CASE" ("CLINICAL CASE
+# The medical professional review layout, whatever the case of its headings.
+_H_PRO_REVIEW = _ci(r"MEDICAL\s*PROFESSIONAL\s*REVIEW")
+_H_ISSUE_AT_DISPUTE = _ci(r"ISSUES?\s*(?:AT|IN)\s*DISPUTE\s*:")
+# The look-behind follows the first word, so the engine skips to "case" ("CLINICAL CASE
 # SUMMARY" is the other layout's heading).
-_H_PRO_CASE_SUMMARY = re.compile(r"CASE(?<![A-Z] CASE)\s+SUMMARY\s*:")
-_H_PRO_DOCUMENTS = re.compile(r"DOCUMENTS\s*REVIEWED\s*FOR\s*DETERMINATION\s*:")
-_H_PRO_GUIDELINES = re.compile(
+_H_PRO_CASE_SUMMARY = _ci(r"CASE(?<![A-Z] CASE)\s+SUMMARY\s*:")
+_H_PRO_DOCUMENTS = _ci(r"DOCUMENTS\s*REVIEWED\s*FOR\s*DETERMINATION\s*:")
+_H_PRO_GUIDELINES = _ci(
     r"MEDICAL\s*TREATMENT\s*GUIDELINE\(?S?\)?\s*RELIED\s*UPON\s*BY\s*PROFESSIONAL\s*REVIEWER"
     r"\s*AND\s*WHY\s*:"
 )
-_H_PRO_RATIONALE = re.compile(
+_H_PRO_RATIONALE = _ci(
     r"RATIONALE\s*FOR\s*WHY\s*THE\s*REQUESTED\s*TREATMENT(?:/SERVICE)?\s*(?:IS/WAS|IS|WAS)"
     r"\s*(?P<not>NOT\s*)?MEDICALLY\s*NECESSARY\s*:"
 )
-_H_PRO_QUALIFICATIONS = re.compile(r"MEDICAL\s*REVIEWER\s*QUALIFICATIONS\s*:")
+_H_PRO_QUALIFICATIONS = _ci(r"MEDICAL\s*REVIEWER\s*QUALIFICATIONS\s*:")
 _H_NOTICE_2013 = _heading("Notice of Independent Medical Review Determination")
 _H_NOTICE_DECISIONS = _heading("INDEPENDENT MEDICAL REVIEW DECISION AND RATIONALE")
 
@@ -816,7 +817,7 @@ _EXPLICIT_OUTCOME = _ci(
 _OUTCOME_IN_LIST = _ci(r":[ \t\n]*(?:" + _OUTCOME_WORDS + r")\b\.?")
 
 
-def _pro_section(text: str, heading: re.Pattern[str]) -> tuple[int, int] | None:
+def _pro_section(text: str, heading: _CI) -> tuple[int, int] | None:
     m = heading.search(text)
     if not m:
         return None
