@@ -54,12 +54,12 @@ _H_ISSUES = _heading("IMR ISSUES, DECISIONS AND RATIONALES")
 _H_MAXIMUS_DECISIONS = _heading("IMR DECISION(S) AND RATIONALE(S)")
 _H_MAXIMUS_TOP = re.compile(r"MAXIMUS\s*FEDERAL\s*SERVICES,?\s*INC\.?")
 # The medical professional review layout, whatever the case of its headings.
-_H_PRO_REVIEW = _ci(r"MEDICAL\s*PROFESSIONAL\s*REVIEW")
+_H_PRO_REVIEW = _heading("MEDICAL PROFESSIONAL REVIEW")
 _H_ISSUE_AT_DISPUTE = _ci(r"ISSUES?\s*(?:AT|IN)\s*DISPUTE\s*:")
 # The look-behind follows the first word, so the engine skips to "case" ("CLINICAL CASE
 # SUMMARY" is the other layout's heading).
 _H_PRO_CASE_SUMMARY = _ci(r"CASE(?<![A-Z] CASE)\s+SUMMARY\s*:")
-_H_PRO_DOCUMENTS = _ci(r"DOCUMENTS\s*REVIEWED\s*FOR\s*DETERMINATION\s*:")
+_H_PRO_DOCUMENTS = _heading("DOCUMENTS REVIEWED FOR DETERMINATION :")
 _H_PRO_GUIDELINES = _ci(
     r"MEDICAL\s*TREATMENT\s*GUIDELINE\(?S?\)?\s*RELIED\s*UPON\s*BY\s*PROFESSIONAL\s*REVIEWER"
     r"\s*AND\s*WHY\s*:"
@@ -68,7 +68,7 @@ _H_PRO_RATIONALE = _ci(
     r"RATIONALE\s*FOR\s*WHY\s*THE\s*REQUESTED\s*TREATMENT(?:/SERVICE)?\s*(?:IS/WAS|IS|WAS)"
     r"\s*(?P<not>NOT\s*)?MEDICALLY\s*NECESSARY\s*:"
 )
-_H_PRO_QUALIFICATIONS = _ci(r"MEDICAL\s*REVIEWER\s*QUALIFICATIONS\s*:")
+_H_PRO_QUALIFICATIONS = _heading("MEDICAL REVIEWER QUALIFICATIONS :")
 _H_NOTICE_2013 = _heading("Notice of Independent Medical Review Determination")
 _H_NOTICE_DECISIONS = _heading("INDEPENDENT MEDICAL REVIEW DECISION AND RATIONALE")
 
@@ -433,15 +433,14 @@ def draft_normalized(
     elif fmt is LetterFormat.PROFESSIONAL_REVIEW:
         drafts = _professional_review_items(text, notes)
     else:
-        start, end = _decisions_region(text, fmt)
-        heading_pattern = _H_ISSUES
-        heading = _H_ISSUES.search(text)
-        if heading is None:
-            heading_pattern = _H_MAXIMUS_DECISIONS
-            heading = _H_MAXIMUS_DECISIONS.search(text)
-        if fmt is not LetterFormat.UNKNOWN and not heading:
-            notes.append("the decisions section heading was not found; searched the whole letter")
-        elif heading and heading_pattern.search(text, heading.end()):
+        found = _decisions_heading(text)
+        start, end = _decisions_region(text, found[1] if found else None)
+        if found is None:
+            if fmt is not LetterFormat.UNKNOWN:
+                notes.append(
+                    "the decisions section heading was not found; searched the whole letter"
+                )
+        elif found[0].search(text, found[1].end()):
             notes.append(
                 "the decisions section appears more than once: this text seems to hold several "
                 "letters, and the items of all of them are listed; parse each letter on its own"
@@ -500,8 +499,16 @@ def _detect_format(text: str) -> LetterFormat:
     return LetterFormat.UNKNOWN
 
 
-def _decisions_region(text: str, fmt: LetterFormat) -> tuple[int, int]:
-    heading = _H_ISSUES.search(text) or _H_MAXIMUS_DECISIONS.search(text)
+def _decisions_heading(text: str) -> tuple[_CI, _LoweredMatch] | None:
+    """The decisions section's heading, with the pattern that found it."""
+    for pattern in (_H_ISSUES, _H_MAXIMUS_DECISIONS):
+        heading = pattern.search(text)
+        if heading:
+            return pattern, heading
+    return None
+
+
+def _decisions_region(text: str, heading: _LoweredMatch | None) -> tuple[int, int]:
     start = heading.end() if heading else 0
     # The section's opening sentence ends "... set forth below:"; items follow it.
     intro = _SET_FORTH_BELOW.search(text, start, start + 400 if heading else len(text))
