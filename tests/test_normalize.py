@@ -62,6 +62,18 @@ def test_a_running_header_is_removed_only_where_it_opens_a_page() -> None:
     assert normalize(body).text.count("Repeated sentence.") == 3
 
 
+def test_a_line_of_the_body_that_opens_two_pages_of_many_is_not_a_running_header() -> None:
+    """A header opens most pages; in a long letter two items' guideline lines may open two."""
+    line = "MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment 2016,"
+    pages = [f"Text of page {n}.\n" for n in range(10)]
+    pages[3] = line + "\n" + pages[3]
+    pages[7] = line + "\n" + pages[7]
+    assert normalize("\f".join(pages)).text.count(line) == 2
+    header = "IMR Final Determination Letter"
+    headed = "\f".join(f"{header}\n{page}" if n else page for n, page in enumerate(pages))
+    assert header not in normalize(headed).text
+
+
 def test_a_case_number_alone_at_the_top_of_the_only_other_page_is_a_running_header() -> None:
     raw = "Some text\nthat runs on\fCM16-0219557\nover the page\n"
     assert normalize(raw).text == "Some text\nthat runs on\nover the page\n"

@@ -176,7 +176,13 @@ def _drop_running_headers(text: str) -> tuple[str, list[str]]:
         if first:
             firsts.append(first)
     counts = Counter(firsts)
-    repeated = {line for line, n in counts.items() if n >= 2 or (n == 1 and len(pages) == 2)}
+    # A running header opens most pages; in a long letter a line of the body may open two
+    # of them ("MAXIMUS guideline: Decision based on ..."), and is no header.
+    repeated = {
+        line
+        for line, n in counts.items()
+        if (n >= 2 and 2 * n >= len(firsts)) or (n == 1 and len(pages) == 2)
+    }
     # A header also stands at the top of page one; require that for a single repeat.
     top = next((ln.strip() for ln in pages[0].split("\n") if ln.strip()), "")
     repeated = {h for h in repeated if counts[h] >= 2 or h == top}
