@@ -509,6 +509,128 @@ def test_real_letters_read_by_another_pdf_extractor(tmp_path: Path, layout: bool
     assert mismatches == []
 
 
+def _header_facts(det: imr_llm.Determination) -> tuple[object, ...]:
+    return (
+        det.case_number,
+        det.date_assigned,
+        det.decision_date,
+        det.ur_denial_date,
+        det.application_received,
+        det.priority,
+        det.claimant.date_of_injury,
+    )
+
+
+def test_real_letters_read_by_pdfminer() -> None:
+    """pdfminer (and pdfplumber, built on it) reads the header table a column at a time and
+    spreads a page's last lines over the next page: the same items, outcomes, guidelines
+    and header facts as from the letters' text."""
+    from pdfminer.high_level import extract_text
+
+    mismatches = []
+    for case in LABELS:
+        det = imr_llm.parse(extract_text(LETTERS / "pdf" / f"{case}.pdf"))
+        want = imr_llm.parse(LETTERS / "txt" / f"{case}.txt")
+        if _header_facts(det) != _header_facts(want):
+            mismatches.append((case, "header"))
+        got_items = [
+            (
+                fold(i.service),
+                i.outcome,
+                fold(i.claims_administrator_guideline or ""),
+                fold(i.maximus_guideline or ""),
+            )
+            for i in det.items
+        ]
+        want_items = [
+            (
+                fold(i.service),
+                i.outcome,
+                fold(i.claims_administrator_guideline or ""),
+                fold(i.maximus_guideline or ""),
+            )
+            for i in want.items
+        ]
+        if got_items != want_items:
+            mismatches.append((case, "items"))
+    assert mismatches == []
+
+
+_ROW_HEADER = """Case Number: CM17-0015348
+Date Assigned: 01/25/2017 Date of Injury: 10/23/2016
+Decision Date: 02/17/2017 UR Denial Date: 12/19/2016
+Priority: Standard Application Received: 01/20/2017
+"""
+_COLUMN_HEADERS = {
+    "labels_then_values": """Case Number:
+Date Assigned:
+Decision Date:
+Priority:
+
+CM17-0015348
+01/25/2017
+02/17/2017
+Standard
+
+Date of Injury:
+10/23/2016
+UR Denial Date: 12/19/2016
+Application
+01/20/2017
+Received:
+""",
+    "a_value_before_its_label": """Case Number:
+Date Assigned:
+Decision Date:
+Priority:
+CM17-0015348
+01/25/2017
+02/17/2017
+Standard
+10/23/2016
+Date of Injury:
+UR Denial Date: 12/19/2016
+01/20/2017
+Application
+Received:
+""",
+}
+
+
+@pytest.mark.parametrize("header", list(_COLUMN_HEADERS), ids=list(_COLUMN_HEADERS))
+def test_a_header_table_read_a_column_at_a_time(header: str) -> None:
+    body = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
+    by_rows = imr_llm.parse(_ROW_HEADER + body)
+    by_columns = imr_llm.parse(_COLUMN_HEADERS[header] + body)
+    assert _header_facts(by_rows) == (
+        "CM17-0015348",
+        date(2017, 1, 25),
+        date(2017, 2, 17),
+        date(2016, 12, 19),
+        date(2017, 1, 20),
+        "Standard",
+        date(2016, 10, 23),
+    )
+    assert _header_facts(by_columns) == _header_facts(by_rows)
+
+
+def test_a_header_column_that_does_not_add_up_gives_no_dates_rather_than_wrong_ones() -> None:
+    """A stray date among the values (a letter date, say): which value is whose is unknown."""
+    body = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
+    header = _COLUMN_HEADERS["labels_then_values"].replace("Standard\n", "Standard\n02/20/2017\n")
+    det = imr_llm.parse(header + body)
+    assert (det.date_assigned, det.decision_date) == (None, None)
+    # Values that are their labels' own: on the label's line, or between its two lines.
+    assert (det.ur_denial_date, det.application_received) == (date(2016, 12, 19), date(2017, 1, 20))
+    assert (det.case_number, det.priority) == ("CM17-0015348", "Standard")
+
+
+def test_a_priority_is_a_word_never_the_start_of_a_case_number() -> None:
+    body = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
+    det = imr_llm.parse("Priority:\nCM17-0015348\n" + body)
+    assert det.priority is None
+
+
 def test_real_letters_read_by_pypdf_layout_mode() -> None:
     """pypdf's layout mode keeps the page's geometry and splits words ("Uph eld", "s pine"):
     the same items and outcomes, titles all but the same."""

@@ -235,13 +235,15 @@ _WORD_DATE = re.compile(r"([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})", _I)
 def _header(label: str, value: str) -> _CI:
     """A header field: its label, a colon, its value. A table's ruling may come out as "|"
     before the value; and where the label's cell wraps, OCR reads the value's cell with
-    the label's first line ("Application 11/28/2016" / "Received:")."""
+    the label's first line ("Application 11/28/2016" / "Received:"), and a column-wise
+    extractor reads it between the label's lines ("Application" / "11/28/2016" /
+    "Received:")."""
     words = [re.escape(word) for word in label.split()]
     forms = [r"\s*".join(words) + r"\s*:[\s|]*(?P<v>" + value + ")"]
     for k in range(1, len(words)):
         forms.append(
             r"\s*".join(words[:k])
-            + rf"[ \t|]+(?P<v{k}>{value})[ \t]*\n\s*"
+            + rf"(?:[ \t|]+|[ \t|]*\n[ \t|]*)(?P<v{k}>{value})[ \t]*\n\s*"
             + r"\s*".join(words[k:])
             + r"\s*:"
         )
@@ -266,7 +268,47 @@ _HEADER_DATES = {
 }
 _HEADER_INJURY = _header("Date of Injury", _DATE)
 _CASE_NUMBER = _ci(r"Case\s*(?:Number|No\.?|#)\s*:?\s*(?P<v>[A-Z]{1,4}\d{2}-\d{4,}|\d{2}-\d{5,})")
-_PRIORITY = _ci(r"Priority\s*:\s*(?P<v>[A-Za-z]+)")
+# A word of its own: never the letters that open a case number ("Priority:" / "CM17-...").
+_PRIORITY = _ci(r"Priority\s*:\s*(?P<v>[A-Za-z]+)\b(?!-)")
+# Some extractors (pdfminer, hence pdfplumber's default) read the header table a column
+# at a time: a run of labels with nothing after their colons, and the values on lines of
+# their own, before or after them ("Case Number:" / "Date Assigned:" / ... / "CM17-0015348"
+# / "01/25/2017" / ...). Each label has a kind of value, and a kind's values come in the
+# order of its labels.
+_HEADER_FIELDS = {
+    "case_number": ("Case Number", "case"),
+    "date_assigned": ("Date Assigned", "date"),
+    "decision_date": ("Decision Date", "date"),
+    "priority": ("Priority", "priority"),
+    "date_of_injury": ("Date of Injury", "date"),
+    "ur_denial_date": ("UR Denial Date", "date"),
+    "application_received": ("Application Received", "date"),
+}
+_BARE_HEADER_LABEL = _ci(
+    r"^[ \t|]*(?:"
+    + "|".join(
+        rf"(?P<{name}>" + r"\s*".join(label.split()) + ")"
+        for name, (label, _) in _HEADER_FIELDS.items()
+    )
+    + r")\s*:[ \t|]*$",
+    re.MULTILINE,
+)
+# A value read between the lines of its wrapped label is that label's (see _header).
+_WRAPPED_HEADER_LABEL = _ci(
+    r"^[ \t|]*(?:"
+    + "|".join(
+        r"\s*".join(words[:k]) + r"[ \t|]*\n[^\n]*\n[ \t|]*" + r"\s*".join(words[k:])
+        for words in (label.split() for label, _ in _HEADER_FIELDS.values())
+        for k in range(1, len(words))
+    )
+    + r")\s*:",
+    re.MULTILINE,
+)
+_LONE_HEADER_VALUE = _ci(
+    r"^[ \t|]*(?:(?P<date>" + _DATE + r")|(?P<case>[A-Z]{1,4}\d{2}-\d{4,})"
+    r"|(?P<priority>standard|expedited|urgent))[ \t|]*$",
+    re.MULTILINE,
+)
 # Outside the header block a case number is looked for only after "case n" or "case #"
 # (one literal-led search: cheaper than two membership tests).
 _CASE_N = re.compile(r"case [n#]")
@@ -453,7 +495,16 @@ def draft_normalized(
     seen: dict[tuple[str, str], Draft] = {}
     items = [_finish_item(i, d, text, seen) for i, d in enumerate(drafts, start=1)]
     region = _header_region(text)
-    header = _header_facts(text, region, fmt)
+    header: dict[str, Any] = _header_facts(text, region, fmt)
+    columns = _columned_header(region)
+    for name, value in columns.items():
+        header[name] = value if name in ("case_number", "priority") else value and _to_date(value)
+    if not header.get("case_number"):
+        header["case_number"] = _case_number(text, region)
+    if "priority" not in header:
+        header["priority"] = _priority(region)
+    elif header["priority"]:
+        header["priority"] = header["priority"].capitalize()
     summary = _lowered(_case_summary(text))
     words = _CLAIMANT_WORDS.occurrences(summary)
     claimant = {
@@ -468,8 +519,6 @@ def draft_normalized(
         "sha256": sha256,
         "format": fmt,
         "text": text,
-        "case_number": _case_number(text, region),
-        "priority": _priority(region),
         "reviewer": _reviewer(text),
         "claimant": claimant,
         "items": items,
@@ -1128,6 +1177,35 @@ def _case_number(text: str, region: str) -> str | None:
     if m is None and _CASE_N.search(_lowered(text)):
         m = _CASE_NUMBER.search(text)
     return m.group("v") if m else None
+
+
+def _columned_header(region: str) -> dict[str, str | None]:
+    """The header fields whose labels stand alone on their lines, where two or more do (see
+    :data:`_BARE_HEADER_LABEL`): each kind's lone values in the order of its labels. A kind
+    whose labels and values differ in number gets None for each of its labels: a column
+    read out of order is no reason to guess."""
+    if ":\n" not in region and "|\n" not in region:  # lines end in no space by now
+        return {}
+    labels = [
+        next(name for name in _HEADER_FIELDS if m.group(name) is not None)
+        for m in _BARE_HEADER_LABEL.finditer(region)
+    ]
+    if len(labels) < 2:
+        return {}
+    values: dict[str, list[str]] = {"date": [], "case": [], "priority": []}
+    owned = [m.span() for m in _WRAPPED_HEADER_LABEL.finditer(region)]
+    for m in _LONE_HEADER_VALUE.finditer(region):
+        if any(start < m.start() < end for start, end in owned):
+            continue
+        kind = next(k for k in values if m.group(k) is not None)
+        values[kind].append(m.group(kind))
+    found: dict[str, str | None] = {}
+    for kind, kind_values in values.items():
+        named = [name for name in labels if _HEADER_FIELDS[name][1] == kind]
+        fits = len(named) == len(kind_values)
+        for k, name in enumerate(named):
+            found[name] = kind_values[k] if fits else None
+    return found
 
 
 def _priority(region: str) -> str | None:
