@@ -126,6 +126,33 @@ def test_a_request_modified_by_ur_keeps_the_disputed_part_and_what_ur_authorized
     assert item.ur_authorized == "Chiropractic therapy sessions for the cervical spine, #6"
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The original request Acute",
+        "The original request: Acute",
+        "The original request; Acute",
+        "The original request was Acute",
+        "The original request for Acute",
+    ],
+)
+def test_a_modified_request_named_with_other_punctuation(sentence: str) -> None:
+    """The letters write "The original request, <service> is:"; the same sentence without
+    its comma still names the service, never "request IMR eligible. The original ..."."""
+    raw = (LETTERS / "txt" / "CM16-0229336.txt").read_text(encoding="utf-8")
+    det = imr_llm.parse(raw.replace("The original request, Acute", sentence))
+    (item,) = det.items
+    assert fold(item.service) == fold(LABELS["CM16-0229336"]["services"][0])
+    assert item.modified_by_ur
+
+
+def test_the_verb_before_an_outcome_is_not_part_of_the_service() -> None:
+    raw = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
+    det = imr_llm.parse(raw.replace("X-ray of the lumbar spine:", "X-ray of the lumbar spine is:"))
+    assert det.items[1].service == "X-ray of the lumbar spine"
+    assert not det.items[1].modified_by_ur
+
+
 def test_sample_004_records_that_ur_modified_the_acupuncture_request() -> None:
     det = imr_llm.parse(DATA / "seeds" / "004_d3d3d7d6fe2d34a7.txt")
     assert [i.modified_by_ur for i in det.items] == [True, False]

@@ -154,7 +154,13 @@ _WORD_BEFORE_EXTRA = frozenset("%)]'\"")
 # A conclusion's last word where it ends a line ("non-certified" ends on "certified").
 _CONCLUSION_WORDS = frozenset({"noncertified", *_CONCLUDING_WORDS})
 _CONCLUSION_VERB = _ci(r"\b(?:is|are|was|were|be|been|not)\b")
-_ORIGINAL_REQUEST_TAIL = _ci(r"original\s+request\s*,\s*")
+# "The original request, <service> is:", the form letters use; and the same sentence with a
+# colon, a semicolon or no comma, or "for" or "was" before the service.
+_ORIGINAL_REQUEST_TAIL = _ci(
+    r"original\s+request\s*,\s*"
+    r"|\bthe\s+original\s+request(?:\s*[:;]\s*|\s+(?!imr\s+eligible)(?:(?:is|was)\s+)?(?:for\s+)?)"
+    r"(?=\w)"
+)
 _WAS_THE_ORIGINAL_REQUEST = _ci(r"\bwas\s+the\s+original\s+request\b")
 _TRAILING_IS = _ci(r"\s+is$")
 _UR_AUTHORIZED = _ci(
@@ -640,10 +646,10 @@ def _titled_item(text: str, lower: int, marker: _LoweredMatch) -> _ItemDraft | N
     if tails:
         modified = True
         service_start = tails[-1].end()
-        trailing_is = _TRAILING_IS.search(text, service_start, service_end)
-        if trailing_is:
-            service_end = trailing_is.start()
         block_start = _modified_block_start(text, lower, block_start)
+    trailing_is = _TRAILING_IS.search(text, service_start, service_end)
+    if trailing_is:  # "<service> is: Upheld": the verb is the sentence's, not the service's
+        service_end = trailing_is.start()
     service_start = _skip_space(text, service_start, service_end)
     mark = _LIST_MARK.match(text, service_start, service_end)
     if mark:  # "1. MRI of the lumbar spine: Upheld" is numbered, not named "1."
