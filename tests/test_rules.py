@@ -153,6 +153,17 @@ def test_the_verb_before_an_outcome_is_not_part_of_the_service() -> None:
     assert not det.items[1].modified_by_ur
 
 
+@pytest.mark.parametrize("outcome", ["Overturned (approved)", "Uphold"])
+def test_an_outcome_the_rules_cannot_read_is_reported_not_silently_dropped(outcome: str) -> None:
+    raw = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
+    det = imr_llm.parse(raw.replace("X-ray of the lumbar spine:  Upheld", f"X-ray: {outcome}"))
+    assert [i.service for i in det.items] == [
+        "Acupuncture two times a week for three weeks for the lower back"
+    ]
+    assert any("2 decision rationales" in w and "only 1" in w for w in det.warnings)
+    assert not any("decision rationales" in w for w in imr_llm.parse(raw).warnings)
+
+
 def test_sample_004_records_that_ur_modified_the_acupuncture_request() -> None:
     det = imr_llm.parse(DATA / "seeds" / "004_d3d3d7d6fe2d34a7.txt")
     assert [i.modified_by_ur for i in det.items] == [True, False]

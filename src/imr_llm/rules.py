@@ -588,11 +588,17 @@ def _valid_markers(
 # --- Items titled "<service>: Upheld" --------------------------------------------------------
 def _titled_items(text: str, start: int, end: int, notes: list[str]) -> list[_ItemDraft]:
     markers = _valid_markers(text, start, end)
-    if len(markers) < _lowered(text).count("decision rationale", start, end):
+    rationales = _lowered(text).count("decision rationale", start, end)
+    if len(markers) < rationales:
         # More rationales than outcomes found: some outcome lost its colon.
         every = _valid_markers(text, start, end, _OUTCOME_MARKER_ANY_SEPARATOR)
         if len(every) > len(markers):
             markers = every
+        if len(markers) < rationales:
+            notes.append(
+                f"the letter has {rationales} decision rationales, but an outcome was found "
+                f"for only {len(markers)} of them: an item may be missing"
+            )
     if not markers:
         loose = [
             m
