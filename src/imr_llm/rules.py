@@ -500,17 +500,7 @@ def draft_normalized(
 
     seen: dict[tuple[str, str], Draft] = {}
     items = [_finish_item(i, d, text, seen) for i, d in enumerate(drafts, start=1)]
-    region = _header_region(text)
-    header: dict[str, Any] = _header_facts(text, region, fmt)
-    columns = _columned_header(region)
-    for name, value in columns.items():
-        header[name] = value if name in ("case_number", "priority") else value and _to_date(value)
-    if not header.get("case_number"):
-        header["case_number"] = _case_number(text, region)
-    if "priority" not in header:
-        header["priority"] = _priority(region)
-    elif header["priority"]:
-        header["priority"] = header["priority"].capitalize()
+    header = _header_block(text, fmt)
     summary = _lowered(_case_summary(text))
     words = _CLAIMANT_WORDS.occurrences(summary)
     claimant = {
@@ -1162,6 +1152,23 @@ def _expand_pages(value: str) -> list[int]:
 def _header_region(text: str) -> str:
     stop = _H_HOW_MADE.search(text) or _H_CLINICAL_SUMMARY.search(text)
     return text[: stop.start()] if stop else text[:3000]
+
+
+def _header_block(text: str, fmt: LetterFormat) -> dict[str, Any]:
+    """The header block's case number, priority and dates (the date of injury among them,
+    where the block gives it), however the block was read: by rows or by columns."""
+    region = _header_region(text)
+    found: dict[str, Any] = _header_facts(text, region, fmt)
+    found["priority"] = _priority(region)
+    for name, value in _columned_header(region).items():
+        if name == "priority":
+            found[name] = value and value.capitalize()
+        elif name == "case_number":
+            found[name] = value
+        else:
+            found[name] = value and _to_date(value)
+    found["case_number"] = found.get("case_number") or _case_number(text, region)
+    return found
 
 
 def _header_facts(text: str, region: str, fmt: LetterFormat) -> dict[str, date | None]:
