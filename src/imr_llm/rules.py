@@ -586,8 +586,8 @@ def _titled_items(text: str, start: int, end: int, notes: list[str]) -> list[_It
             markers = every
         if len(markers) < rationales:
             notes.append(
-                f"the letter has {rationales} decision rationales, but an outcome was found "
-                f"for only {len(markers)} of them: an item may be missing"
+                f"the letter has {rationales} decision rationale{'s' if rationales > 1 else ''}, "
+                f"but an outcome was found for only {len(markers)}: an item may be missing"
             )
     if not markers:
         loose = [
