@@ -663,10 +663,21 @@ def test_a_header_column_that_does_not_add_up_gives_no_dates_rather_than_wrong_o
     assert (det.case_number, det.priority) == ("CM17-0015348", "Standard")
 
 
-def test_a_priority_is_a_word_never_the_start_of_a_case_number() -> None:
+@pytest.mark.parametrize(
+    ("header", "priority"),
+    [
+        ("Priority:\nCM17-0015348\n", None),
+        ("Priority:\nApplication Received: 01/20/2017\n", None),
+        ("Priority:\nCase Number: CM17-0015348\n", None),
+        ("Priority: Expedited Application\nReceived: 01/20/2017\n", "Expedited"),
+        ("Priority:\nStandard\n", "Standard"),
+    ],
+)
+def test_a_priority_is_a_word_never_a_case_number_or_the_next_label(
+    header: str, priority: str | None
+) -> None:
     body = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
-    det = imr_llm.parse("Priority:\nCM17-0015348\n" + body)
-    assert det.priority is None
+    assert imr_llm.parse(header + body).priority == priority
 
 
 def test_real_letters_read_by_pypdf_layout_mode() -> None:

@@ -275,7 +275,12 @@ _HEADER_DATES = {
 _HEADER_INJURY = _header("Date of Injury", _DATE)
 _CASE_NUMBER = _ci(r"Case\s*(?:Number|No\.?|#)\s*:?\s*(?P<v>[A-Z]{1,4}\d{2}-\d{4,}|\d{2}-\d{5,})")
 # A word of its own: never the letters that open a case number ("Priority:" / "CM17-...").
-_PRIORITY = _ci(r"Priority\s*:\s*(?P<v>[A-Za-z]+)\b(?!-)")
+# On the label's line any word; on the next line only a priority's word, not the next label
+# of a block whose priority is blank ("Priority:" / "Application Received: ...").
+_PRIORITY_WORDS = "standard|expedited|urgent"
+_PRIORITY = _ci(
+    r"Priority\s*:[ \t|]*(?:(?P<v>[A-Za-z]+)\b(?!-)|\n\s*(?P<w>" + _PRIORITY_WORDS + r")\b)"
+)
 # Some extractors (pdfminer, hence pdfplumber's default) read the header table a column
 # at a time: a run of labels with nothing after their colons, and the values on lines of
 # their own, before or after them ("Case Number:" / "Date Assigned:" / ... / "CM17-0015348"
@@ -312,7 +317,7 @@ _WRAPPED_HEADER_LABEL = _ci(
 )
 _LONE_HEADER_VALUE = _ci(
     r"^[ \t|]*(?:(?P<date>" + _DATE + r")|(?P<case>[A-Z]{1,4}\d{2}-\d{4,})"
-    r"|(?P<priority>standard|expedited|urgent))[ \t|]*$",
+    r"|(?P<priority>" + _PRIORITY_WORDS + r"))[ \t|]*$",
     re.MULTILINE,
 )
 # Outside the header block a case number is looked for only after "case n" or "case #"
@@ -1229,7 +1234,7 @@ def _columned_header(region: str) -> dict[str, str | None]:
 
 def _priority(region: str) -> str | None:
     m = _PRIORITY.search(region)
-    return m.group("v").capitalize() if m else None
+    return (m.group("v") or m.group("w")).capitalize() if m else None
 
 
 def _case_summary(text: str) -> str:
