@@ -55,6 +55,30 @@ def test_bad_inputs_mixed_with_a_good_letter(
     assert len(rows[2]["items"]) == 2
 
 
+def test_a_folder_stands_for_the_letters_in_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    letters = tmp_path / "letters"
+    letters.mkdir()
+    for seed in reversed(SEEDS[:3]):
+        (letters / seed.name).write_bytes(seed.read_bytes())
+    (letters / "notes.md").write_text("not a letter")
+    (letters / "older").mkdir()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, rows, err = run_cli(["parse", str(letters), str(SEEDS[4]), str(empty)], capsys)
+    assert [Path(r["source"]).name for r in rows] == [
+        *(p.name for p in SEEDS[:3]),
+        SEEDS[4].name,
+        "empty",
+    ]
+    assert all("items" in r for r in rows[:4])
+    assert rows[4]["error"]["type"] == "InputError"
+    assert "folder" in rows[4]["error"]["message"]
+    assert code == 1
+    assert "Traceback" not in err
+
+
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["parse"]) == 2
     assert main(["parse", "--no-such-option", str(SEEDS[0])]) == 2

@@ -11,6 +11,7 @@ from imr_llm.errors import (
     BinaryInputError,
     EmptyInputError,
     ImrError,
+    InputError,
     InputNotFoundError,
     InputTooLargeError,
     NotADeterminationError,
@@ -68,6 +69,12 @@ def test_bad_inputs_raise_typed_errors(
 def test_a_missing_file() -> None:
     with pytest.raises(InputNotFoundError):
         read("/no/such/letter.txt")
+
+
+def test_a_folder_is_not_a_letter(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="folder") as caught:
+        read(tmp_path)
+    assert not isinstance(caught.value, InputNotFoundError)
 
 
 def test_a_pdf_without_a_text_layer_asks_for_ocr(tmp_path: Path) -> None:

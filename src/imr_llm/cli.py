@@ -28,8 +28,32 @@ batch_app = typer.Typer(help="OpenAI Batch API files for very large corpora.", n
 app.add_typer(batch_app, name="batch")
 
 Paths = Annotated[
-    list[Path], typer.Argument(help="Letters: .txt or .pdf files.", show_default=False)
+    list[Path],
+    typer.Argument(
+        help="Letters: .txt or .pdf files, or folders of them (read in name order).",
+        show_default=False,
+    ),
 ]
+_LETTER_SUFFIXES = (".txt", ".pdf")
+
+
+def _letters_in(paths: list[Path]) -> list[Path]:
+    """Each path, with a folder replaced by the letters in it (its ``.txt`` and ``.pdf``
+    files, not its subfolders', in name order). A folder with none stays, so its input line
+    says why."""
+    letters: list[Path] = []
+    for path in paths:
+        letters.extend(_letter_files(path) or [path])
+    return letters
+
+
+def _letter_files(folder: Path) -> list[Path]:
+    try:
+        if not folder.is_dir():
+            return []
+        return sorted(p for p in folder.iterdir() if p.suffix.lower() in _LETTER_SUFFIXES)
+    except OSError:  # unreadable: the folder's own input line will say so
+        return []
 
 
 def _write_json_line(obj: dict[str, Any], stream: Any = None) -> None:
@@ -50,6 +74,8 @@ def parse(
 ) -> None:
     """Parse letters by rules alone (offline): one JSON line per input, in input order."""
     from imr_llm.pipeline import parse as parse_letter
+
+    paths = _letters_in(paths)
 
     failures = 0
     rows: list[tuple[str, Any]] = []
@@ -108,6 +134,7 @@ def summarize(
     from imr_llm.pipeline import summarize_many_async
     from imr_llm.schema import Determination, Usage
 
+    paths = _letters_in(paths)
     settings = Settings.from_env(
         model=model,
         offline=offline or None,
@@ -258,7 +285,7 @@ def batch_prepare(
     from imr_llm.config import Settings
 
     settings = Settings.from_env(model=model)
-    requests, manifest, failures = prepare(paths, settings)
+    requests, manifest, failures = prepare(_letters_in(paths), settings)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("".join(json.dumps(r) + "\n" for r in requests), encoding="utf-8")
     manifest_path = out.with_name(out.stem + ".manifest.jsonl")

@@ -49,6 +49,12 @@ def read(path: str | os.PathLike[str]) -> RawLetter:
     """
     p = Path(path)
     source = str(path)
+    if p.is_dir():
+        raise InputError(
+            "this is a folder, not a letter: pass the letters in it (the command line reads "
+            "a folder's .txt and .pdf files itself)",
+            source=source,
+        )
     if not p.is_file():
         raise InputNotFoundError("no such file", source=source)
     try:
