@@ -75,6 +75,8 @@ def test_a_folder_is_not_a_letter(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="folder") as caught:
         read(tmp_path)
     assert not isinstance(caught.value, InputNotFoundError)
+    with pytest.raises(InputError, match="folder"):  # its name as a string: not letter text
+        imr_llm.parse(str(tmp_path))
 
 
 def test_a_pdf_without_a_text_layer_asks_for_ocr(tmp_path: Path) -> None:

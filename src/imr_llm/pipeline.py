@@ -42,14 +42,14 @@ LetterInput = str | os.PathLike[str]
 def load(letter: LetterInput, *, source: str | None = None) -> RawLetter:
     """Read a path, or take a string as the letter's text.
 
-    A string counts as a path only when it is one line naming an existing file;
-    anything else is the letter's text itself.
+    A string counts as a path only when it is one line naming an existing file (or a
+    folder, which gets its own error); anything else is the letter's text itself.
     """
     if isinstance(letter, os.PathLike):
         return read(letter)
     if not isinstance(letter, str):
         raise TypeError(f"expected letter text or a path, got {type(letter).__name__}")
-    if "\n" not in letter and len(letter) < 4096 and letter.strip() and _is_file(letter):
+    if "\n" not in letter and len(letter) < 4096 and letter.strip() and _names_a_path(letter):
         return read(letter)
     data = letter.encode("utf-8", "surrogatepass")
     check_size(len(data), source=source)
@@ -58,9 +58,9 @@ def load(letter: LetterInput, *, source: str | None = None) -> RawLetter:
     return RawLetter(text=letter, sha256=hashlib.sha256(data).hexdigest(), source=source)
 
 
-def _is_file(candidate: str) -> bool:
+def _names_a_path(candidate: str) -> bool:
     try:
-        return Path(candidate).is_file()
+        return Path(candidate).exists()
     except (OSError, ValueError):  # too long for a file name, or a NUL byte: it is text
         return False
 
