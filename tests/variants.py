@@ -60,6 +60,11 @@ def single_spaced_rewrapped(raw: str) -> str:
     return "\n".join(textwrap.fill(p, width=58) for p in _paragraphs(raw)) + "\n"
 
 
+def one_line(raw: str) -> str:
+    """Every line break a space, as a spreadsheet cell or a web form keeps a letter."""
+    return re.sub(r"\s*\n\s*", " ", raw.replace("\r\n", "\n")).strip() + "\n"
+
+
 def unicode_punctuation(raw: str) -> str:
     out = raw.replace("'", "\u2019").replace(" - ", " \u2013 ")
     out = re.sub(r'"([^"\n]*)"', "\u201c\\1\u201d", out)
@@ -104,6 +109,7 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "rewrapped_35": lambda raw: rewrapped(raw, width=35),
     "single_spaced": single_spaced,
     "single_spaced_rewrapped": single_spaced_rewrapped,
+    "one_line": one_line,
     "unicode_punctuation": unicode_punctuation,
     "planted_instructions": with_planted_instructions,
 }

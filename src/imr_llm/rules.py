@@ -154,6 +154,10 @@ _WORD_BEFORE_EXTRA = frozenset("%)]'\"")
 # A conclusion's last word where it ends a line ("non-certified" ends on "certified").
 _CONCLUSION_WORDS = frozenset({"noncertified", *_CONCLUDING_WORDS})
 _CONCLUSION_VERB = _ci(r"\b(?:is|are|was|were|be|been|not)\b")
+# A concluding word and the space after it, in lowered text, where lines were joined.
+_CONCLUDING_WORD = re.compile(
+    r"\b(?:" + "|".join(sorted(_CONCLUDING_WORDS)) + r")\b\.?[ \t]+[\"(]?"
+)
 # "The original request, <service> is:", the form letters use; and the same sentence with a
 # colon, a semicolon or no comma, or "for" or "was" before the service.
 _ORIGINAL_REQUEST_TAIL = _ci(
@@ -726,7 +730,24 @@ def _boundary_after(text: str, lower: int, upper: int, *, lower_is_boundary: boo
     # starts where the rationale before it ends.
     line_known = best >= 0 or (lower_is_boundary and _opens_line(text, start, upper))
     best = _rationale_end_in_title(text, stops, max(best, start), upper, line_known=line_known)
+    if not line_known:
+        best = max(best, _conclusion_in_line(text, best, upper))
     return best if best == lower else _skip_space(text, best, upper)
+
+
+def _conclusion_in_line(text: str, start: int, upper: int) -> int:
+    """The end of the last rationale conclusion without a full stop in [start, upper), where
+    lines were joined ("... the requested services are non-certified Request for eight (8)
+    physical therapy sessions: Upheld"), or -1: a concluding word, then the next sentence's
+    capital or digit, in a sentence with a verb (see :func:`_last_conclusion`)."""
+    found = -1
+    for m in _CONCLUDING_WORD.finditer(_lowered(text), start, upper):
+        following = text[m.end() : m.end() + 1]
+        if (following.isupper() or following.isdigit()) and _CONCLUSION_VERB.search(
+            text, max(start, m.start() - 120), m.start()
+        ):
+            found = m.end()
+    return found
 
 
 def _rationale_end_in_title(
