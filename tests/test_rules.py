@@ -221,6 +221,20 @@ def test_reviewer_and_claimant_facts_survive_every_quirk(variant: str) -> None:
     assert changed == []
 
 
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_header_facts_survive_every_quirk_from_text_and_ocr(variant: str) -> None:
+    # Joined lines put a wrapped label and its value on one line ("Application 11/14/2016
+    # Received:", as OCR reads the table).
+    changed = []
+    for case in LABELS:
+        base = _header_facts(imr_llm.parse(LETTERS / "txt" / f"{case}.txt"))
+        for source in ("txt", "ocr"):
+            raw = (LETTERS / source / f"{case}.txt").read_text(encoding="utf-8")
+            if _header_facts(imr_llm.parse(VARIANTS[variant](raw))) != base:
+                changed.append((source, case))
+    assert changed == []
+
+
 def test_planted_instructions_are_text_not_commands() -> None:
     raw = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
     det = imr_llm.parse(VARIANTS["planted_instructions"](raw))

@@ -247,13 +247,13 @@ def _header(label: str, value: str) -> _CI:
     before the value; and where the label's cell wraps, OCR reads the value's cell with
     the label's first line ("Application 11/28/2016" / "Received:"), and a column-wise
     extractor reads it between the label's lines ("Application" / "11/28/2016" /
-    "Received:")."""
+    "Received:"); joined lines put all three on one ("Application 11/28/2016 Received:")."""
     words = [re.escape(word) for word in label.split()]
     forms = [r"\s*".join(words) + r"\s*:[\s|]*(?P<v>" + value + ")"]
     for k in range(1, len(words)):
         forms.append(
             r"\s*".join(words[:k])
-            + rf"(?:[ \t|]+|[ \t|]*\n[ \t|]*)(?P<v{k}>{value})[ \t]*\n\s*"
+            + rf"(?:[ \t|]+|[ \t|]*\n[ \t|]*)(?P<v{k}>{value})\s+"
             + r"\s*".join(words[k:])
             + r"\s*:"
         )
