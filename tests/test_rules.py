@@ -649,11 +649,15 @@ Received:
 }
 
 
+@pytest.mark.parametrize("joined", [False, True], ids=["lines", "joined_lines"])
 @pytest.mark.parametrize("header", list(_COLUMN_HEADERS), ids=list(_COLUMN_HEADERS))
-def test_a_header_table_read_a_column_at_a_time(header: str) -> None:
+def test_a_header_table_read_a_column_at_a_time(header: str, joined: bool) -> None:
     body = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
     by_rows = imr_llm.parse(_ROW_HEADER + body)
-    by_columns = imr_llm.parse(_COLUMN_HEADERS[header] + body)
+    columns = _COLUMN_HEADERS[header]
+    if joined:  # "Case Number: Date Assigned: ... CM17-0015348 01/25/2017 ..."
+        columns = " ".join(columns.split()) + "\n\n"
+    by_columns = imr_llm.parse(columns + body)
     assert _header_facts(by_rows) == (
         "CM17-0015348",
         date(2017, 1, 25),
@@ -675,6 +679,21 @@ def test_a_header_column_that_does_not_add_up_gives_no_dates_rather_than_wrong_o
     # Values that are their labels' own: on the label's line, or between its two lines.
     assert (det.ur_denial_date, det.application_received) == (date(2016, 12, 19), date(2017, 1, 20))
     assert (det.case_number, det.priority) == ("CM17-0015348", "Standard")
+
+
+def test_a_blank_header_value_leaves_the_others_where_they_are() -> None:
+    body = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
+    header = _ROW_HEADER.replace("Standard ", "").replace(
+        "Date of Injury: 10/23/2016", "Date of Injury:"
+    )
+    det = imr_llm.parse(header + body)
+    assert det.priority is None
+    assert det.application_received == date(2017, 1, 20)
+    assert (det.date_assigned, det.decision_date, det.ur_denial_date) == (
+        date(2017, 1, 25),
+        date(2017, 2, 17),
+        date(2016, 12, 19),
+    )
 
 
 @pytest.mark.parametrize(

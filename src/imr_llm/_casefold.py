@@ -40,6 +40,10 @@ class LoweredMatch:
         start, end = self._m.span(group)
         return None if start < 0 else self._text[start:end]
 
+    @property
+    def lastgroup(self) -> str | None:
+        return self._m.lastgroup
+
 
 class _Lowered(threading.local):
     def __init__(self) -> None:

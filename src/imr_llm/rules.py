@@ -279,51 +279,51 @@ _HEADER_DATES = {
 _HEADER_INJURY = _header("Date of Injury", _DATE)
 _CASE_NUMBER = _ci(r"Case\s*(?:Number|No\.?|#)\s*:?\s*(?P<v>[A-Z]{1,4}\d{2}-\d{4,}|\d{2}-\d{5,})")
 # A word of its own: never the letters that open a case number ("Priority:" / "CM17-...").
-# On the label's line any word; on the next line only a priority's word, not the next label
-# of a block whose priority is blank ("Priority:" / "Application Received: ...").
+# On the label's line any word but the next label's, where the priority is blank ("Priority:
+# Application Received: ..."); on the next line only a priority's word.
 _PRIORITY_WORDS = "standard|expedited|urgent"
 _PRIORITY = _ci(
-    r"Priority\s*:[ \t|]*(?:(?P<v>[A-Za-z]+)\b(?!-)|\n\s*(?P<w>" + _PRIORITY_WORDS + r")\b)"
+    r"Priority\s*:[ \t|]*(?:(?!(?:application|case|date|decision|ur)\b)(?P<v>[A-Za-z]+)\b(?!-)"
+    r"|\n\s*(?P<w>" + _PRIORITY_WORDS + r")\b)"
 )
 # Some extractors (pdfminer, hence pdfplumber's default) read the header table a column
-# at a time: a run of labels with nothing after their colons, and the values on lines of
-# their own, before or after them ("Case Number:" / "Date Assigned:" / ... / "CM17-0015348"
-# / "01/25/2017" / ...). Each label has a kind of value, and a kind's values come in the
-# order of its labels.
+# at a time: a run of labels with nothing between them, and the values elsewhere, before or
+# after them ("Case Number:" / "Date Assigned:" / ... / "CM17-0015348" / "01/25/2017" / ...),
+# on lines of their own or, once lines are joined, in a row. Each label has a kind of
+# value, and a kind's values come in the order of its labels.
 _HEADER_FIELDS = {
     "case_number": ("Case Number", "case"),
     "date_assigned": ("Date Assigned", "date"),
     "decision_date": ("Decision Date", "date"),
-    "priority": ("Priority", "priority"),
+    "priority": ("Priority", "priority_word"),
     "date_of_injury": ("Date of Injury", "date"),
     "ur_denial_date": ("UR Denial Date", "date"),
     "application_received": ("Application Received", "date"),
 }
-_BARE_HEADER_LABEL = _ci(
-    r"^[ \t|]*(?:"
+_HEADER_VALUE_KINDS = ("date", "case", "priority_word")
+# The header's labels and values, in the order they stand. A wrapped label read with its
+# value inside ("Application" / "11/28/2016" / "Received:") comes first: the value is its.
+_HEADER_TOKEN = _ci(
+    r"(?P<wrapped>"
+    + "|".join(
+        r"\s*".join(words[:k]) + r"[\s|]+(?:" + _DATE + r")\s+" + r"\s*".join(words[k:])
+        for words in (label.split() for label, _ in _HEADER_FIELDS.values())
+        for k in range(1, len(words))
+    )
+    + r")\s*:"
+    + "|(?:"
     + "|".join(
         rf"(?P<{name}>" + r"\s*".join(label.split()) + ")"
         for name, (label, _) in _HEADER_FIELDS.items()
     )
-    + r")\s*:[ \t|]*$",
-    re.MULTILINE,
+    + r")\s*:"
+    + r"|(?<![\w/-])(?:(?P<date>"
+    + _DATE
+    + r")|(?P<case>[A-Z]{1,4}\d{2}-\d{4,})|(?P<priority_word>"
+    + _PRIORITY_WORDS
+    + r"))(?![\w/-])"
 )
-# A value read between the lines of its wrapped label is that label's (see _header).
-_WRAPPED_HEADER_LABEL = _ci(
-    r"^[ \t|]*(?:"
-    + "|".join(
-        r"\s*".join(words[:k]) + r"[ \t|]*\n[^\n]*\n[ \t|]*" + r"\s*".join(words[k:])
-        for words in (label.split() for label, _ in _HEADER_FIELDS.values())
-        for k in range(1, len(words))
-    )
-    + r")\s*:",
-    re.MULTILINE,
-)
-_LONE_HEADER_VALUE = _ci(
-    r"^[ \t|]*(?:(?P<date>" + _DATE + r")|(?P<case>[A-Z]{1,4}\d{2}-\d{4,})"
-    r"|(?P<priority>" + _PRIORITY_WORDS + r"))[ \t|]*$",
-    re.MULTILINE,
-)
+_ONLY_RULING_BETWEEN = re.compile(r"[\s|]*")
 # Outside the header block a case number is looked for only after "case n" or "case #"
 # (one literal-led search: cheaper than two membership tests).
 _CASE_N = re.compile(r"case [n#]")
@@ -1225,28 +1225,59 @@ def _case_number(text: str, region: str) -> str | None:
 
 
 def _columned_header(region: str) -> dict[str, str | None]:
-    """The header fields whose labels stand alone on their lines, where two or more do (see
-    :data:`_BARE_HEADER_LABEL`): each kind's lone values in the order of its labels. A kind
-    whose labels and values differ in number gets None for each of its labels: a column
-    read out of order is no reason to guess."""
-    if ":\n" not in region and "|\n" not in region:  # lines end in no space by now
+    """The values of the header labels that stand in a run of labels (see
+    :data:`_HEADER_TOKEN`), and of those with no value of their kind right after them,
+    where the block was read by columns (it has such a run, and values that no label stands
+    right before): each kind's values not right after a label, in the order of its labels. A
+    kind whose labels and values differ in number gets None for each of its labels: a
+    column read out of order is no reason to guess."""
+    if region.count(":") < 2:
         return {}
-    labels = [
-        next(name for name in _HEADER_FIELDS if m.group(name) is not None)
-        for m in _BARE_HEADER_LABEL.finditer(region)
+    tokens: list[tuple[str, str, int, int]] = []  # (label or kind, value, start, end)
+    for m in _HEADER_TOKEN.finditer(region):
+        group = m.lastgroup or ""
+        tokens.append((group, m.group(group), m.start(), m.end()))
+
+    def joined(a: int, b: int) -> bool:
+        """Only spaces, line breaks or a table's ruling between tokens a and b."""
+        return bool(_ONLY_RULING_BETWEEN.fullmatch(region, tokens[a][3], tokens[b][2]))
+
+    def is_label(k: int) -> bool:
+        return tokens[k][0] in _HEADER_FIELDS
+
+    in_run = [
+        is_label(k)
+        and (
+            (k > 0 and is_label(k - 1) and joined(k - 1, k))
+            or (k + 1 < len(tokens) and is_label(k + 1) and joined(k, k + 1))
+        )
+        for k in range(len(tokens))
     ]
-    if len(labels) < 2:
+    if not any(in_run) or all(
+        k > 0 and _HEADER_FIELDS.get(tokens[k - 1][0], ("", ""))[1] == kind and joined(k - 1, k)
+        for k, (kind, *_) in enumerate(tokens)
+        if kind in _HEADER_VALUE_KINDS
+    ):
+        # Every value stands right after a label of its kind: a run of labels is a row with
+        # blank values ("Priority: Application Received: 01/20/2017"), not a column.
         return {}
-    values: dict[str, list[str]] = {"date": [], "case": [], "priority": []}
-    owned = [m.span() for m in _WRAPPED_HEADER_LABEL.finditer(region)]
-    for m in _LONE_HEADER_VALUE.finditer(region):
-        if any(start < m.start() < end for start, end in owned):
-            continue
-        kind = next(k for k in values if m.group(k) is not None)
-        values[kind].append(m.group(kind))
+    bare: list[str] = []
+    values: dict[str, list[str]] = {kind: [] for kind in _HEADER_VALUE_KINDS}
+    taken = -1  # a value right after its own label is that label's
+    for k, (group, value, _, _) in enumerate(tokens):
+        if is_label(k):
+            kind = _HEADER_FIELDS[group][1]
+            after = k + 1
+            if not in_run[k] and after < len(tokens) and tokens[after][0] == kind:
+                if joined(k, after):
+                    taken = after
+                    continue
+            bare.append(group)
+        elif group in values and k != taken:
+            values[group].append(value)
     found: dict[str, str | None] = {}
     for kind, kind_values in values.items():
-        named = [name for name in labels if _HEADER_FIELDS[name][1] == kind]
+        named = [name for name in bare if _HEADER_FIELDS[name][1] == kind]
         fits = len(named) == len(kind_values)
         for k, name in enumerate(named):
             found[name] = kind_values[k] if fits else None
