@@ -90,3 +90,53 @@ def test_a_real_letter_with_text_cut_and_inserted(
     at %= len(raw)
     cut = at + cut % 200
     _check(raw[:at] + insert + raw[cut:])
+
+
+_HEADER_TRUTH = {
+    "case_number": ("Case Number", "CM17-0015348"),
+    "date_assigned": ("Date Assigned", "01/25/2017"),
+    "date_of_injury": ("Date of Injury", "10/23/2016"),
+    "decision_date": ("Decision Date", "02/17/2017"),
+    "ur_denial_date": ("UR Denial Date", "12/19/2016"),
+    "priority": ("Priority", "Standard"),
+    "application_received": ("Application Received", "01/20/2017"),
+}
+
+
+def _header_values(det: imr_llm.Determination) -> dict[str, str | None]:
+    dates = {
+        name: getattr(det, name)
+        for name in ("date_assigned", "decision_date", "ur_denial_date", "application_received")
+    }
+    found: dict[str, str | None] = {
+        name: value and value.strftime("%m/%d/%Y") for name, value in dates.items()
+    }
+    return {**found, "case_number": det.case_number, "priority": det.priority}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    blank=st.sets(st.sampled_from(sorted(_HEADER_TRUTH)), max_size=3),
+    by_columns=st.booleans(),
+    joined=st.booleans(),
+)
+def test_a_header_value_never_goes_to_another_label(
+    blank: set[str], by_columns: bool, joined: bool
+) -> None:
+    """However the header table was read (by rows or by columns, lines kept or joined) and
+    whichever values are blank, a value found is its own label's; with none blank, every
+    value is found."""
+    labels = [f"{label}:" for label, _ in _HEADER_TRUTH.values()]
+    values = [value if name not in blank else "" for name, (_, value) in _HEADER_TRUTH.items()]
+    if by_columns:
+        lines = [*labels[:4], *filter(None, values[:4]), *labels[4:], *filter(None, values[4:])]
+    else:
+        cells = [f"{label} {value}" for label, value in zip(labels, values, strict=True)]
+        lines = [" ".join(cells[k : k + 2]) for k in range(0, len(cells), 2)]
+    header = " ".join(lines) if joined else "\n".join(lines)
+    det = imr_llm.parse(header + "\n\n" + SEEDS[1].read_text(encoding="utf-8"))
+    found = _header_values(det)
+    for name, value in found.items():
+        assert value is None or value == _HEADER_TRUTH[name][1], name
+    if not blank:
+        assert all(found.values())
