@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from imr_llm._casefold import CaseInsensitive as _CI
 from imr_llm._casefold import LoweredMatch as _LoweredMatch
@@ -1224,6 +1224,20 @@ def _case_number(text: str, region: str) -> str | None:
     return m.group("v") if m else None
 
 
+class _HeaderToken(NamedTuple):
+    """A header label (``group`` names its field), a value (``group`` names its kind), or a
+    wrapped label read with its value inside (``group`` is "wrapped")."""
+
+    group: str
+    value: str
+    start: int
+    end: int
+
+    @property
+    def is_label(self) -> bool:
+        return self.group in _HEADER_FIELDS
+
+
 def _columned_header(region: str) -> dict[str, str | None]:
     """The values of the header labels that stand in a run of labels (see
     :data:`_HEADER_TOKEN`), and of those with no value of their kind right after them,
@@ -1233,54 +1247,43 @@ def _columned_header(region: str) -> dict[str, str | None]:
     column read out of order is no reason to guess."""
     if region.count(":") < 2:
         return {}
-    tokens: list[tuple[str, str, int, int]] = []  # (label or kind, value, start, end)
-    for m in _HEADER_TOKEN.finditer(region):
-        group = m.lastgroup or ""
-        tokens.append((group, m.group(group), m.start(), m.end()))
-
-    def joined(a: int, b: int) -> bool:
-        """Only spaces, line breaks or a table's ruling between tokens a and b."""
-        return bool(_ONLY_RULING_BETWEEN.fullmatch(region, tokens[a][3], tokens[b][2]))
-
-    def is_label(k: int) -> bool:
-        return tokens[k][0] in _HEADER_FIELDS
-
-    in_run = [
-        is_label(k)
-        and (
-            (k > 0 and is_label(k - 1) and joined(k - 1, k))
-            or (k + 1 < len(tokens) and is_label(k + 1) and joined(k, k + 1))
-        )
-        for k in range(len(tokens))
+    tokens = [
+        _HeaderToken(m.lastgroup or "", m.group(m.lastgroup or 0), m.start(), m.end())
+        for m in _HEADER_TOKEN.finditer(region)
     ]
-    if not any(in_run) or all(
-        k > 0 and _HEADER_FIELDS.get(tokens[k - 1][0], ("", ""))[1] == kind and joined(k - 1, k)
-        for k, (kind, *_) in enumerate(tokens)
-        if kind in _HEADER_VALUE_KINDS
-    ):
+    # Whether only spaces, line breaks or a table's ruling stand between token k and k + 1.
+    next_to = [
+        _ONLY_RULING_BETWEEN.fullmatch(region, a.end, b.start) is not None
+        for a, b in zip(tokens, tokens[1:], strict=False)
+    ]
+    in_run = [
+        token.is_label
+        and (
+            (k > 0 and next_to[k - 1] and tokens[k - 1].is_label)
+            or (k < len(next_to) and next_to[k] and tokens[k + 1].is_label)
+        )
+        for k, token in enumerate(tokens)
+    ]
+    # The values that stand right after a label of their kind.
+    after_own_label = {
+        k + 1
+        for k, token in enumerate(tokens[:-1])
+        if token.is_label and next_to[k] and tokens[k + 1].group == _HEADER_FIELDS[token.group][1]
+    }
+    values_at = [k for k, token in enumerate(tokens) if token.group in _HEADER_VALUE_KINDS]
+    if not any(in_run) or all(k in after_own_label for k in values_at):
         # Every value stands right after a label of its kind: a run of labels is a row with
         # blank values ("Priority: Application Received: 01/20/2017"), not a column.
         return {}
-    bare: list[str] = []
-    values: dict[str, list[str]] = {kind: [] for kind in _HEADER_VALUE_KINDS}
-    taken = -1  # a value right after its own label is that label's
-    for k, (group, value, _, _) in enumerate(tokens):
-        if is_label(k):
-            kind = _HEADER_FIELDS[group][1]
-            after = k + 1
-            if not in_run[k] and after < len(tokens) and tokens[after][0] == kind:
-                if joined(k, after):
-                    taken = after
-                    continue
-            bare.append(group)
-        elif group in values and k != taken:
-            values[group].append(value)
+    # A label outside a run keeps the value right after it; the rest are the column's.
+    kept = {k + 1 for k in range(len(tokens) - 1) if not in_run[k] and k + 1 in after_own_label}
+    bare = [t.group for k, t in enumerate(tokens) if t.is_label and k + 1 not in kept]
     found: dict[str, str | None] = {}
-    for kind, kind_values in values.items():
+    for kind in _HEADER_VALUE_KINDS:
+        values = [tokens[k].value for k in values_at if tokens[k].group == kind and k not in kept]
         named = [name for name in bare if _HEADER_FIELDS[name][1] == kind]
-        fits = len(named) == len(kind_values)
         for k, name in enumerate(named):
-            found[name] = kind_values[k] if fits else None
+            found[name] = values[k] if len(named) == len(values) else None
     return found
 
 
