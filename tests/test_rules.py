@@ -576,15 +576,19 @@ def _header_facts(det: imr_llm.Determination) -> tuple[object, ...]:
 def test_real_letters_read_by_pdfminer() -> None:
     """pdfminer (and pdfplumber, built on it) reads the header table a column at a time and
     spreads a page's last lines over the next page: the same items, outcomes, guidelines
-    and header facts as from the letters' text."""
+    and header facts as from the letters' text, and the same header facts once its lines
+    are joined."""
     from pdfminer.high_level import extract_text
 
     mismatches = []
     for case in LABELS:
-        det = imr_llm.parse(extract_text(LETTERS / "pdf" / f"{case}.pdf"))
+        text = extract_text(LETTERS / "pdf" / f"{case}.pdf")
+        det = imr_llm.parse(text)
         want = imr_llm.parse(LETTERS / "txt" / f"{case}.txt")
         if _header_facts(det) != _header_facts(want):
             mismatches.append((case, "header"))
+        if _header_facts(imr_llm.parse(VARIANTS["one_line"](text))) != _header_facts(want):
+            mismatches.append((case, "header, lines joined"))
         got_items = [
             (
                 fold(i.service),
