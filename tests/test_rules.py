@@ -105,6 +105,23 @@ def test_ocr_confusions_in_outcomes_and_states() -> None:
     assert det.reviewer.licensure == ["California", "Virginia"]
 
 
+@pytest.mark.parametrize(
+    ("read", "state"),
+    [
+        ("Califomnia", "California"),
+        ("Caiifornia", "California"),
+        ("New Y0rk", "New York"),
+        ("Pennsyivania", "Pennsylvania"),
+        ("Ontario", "Ontario"),  # no state: as the letter gives it
+        ("Guam", "Guam"),
+    ],
+)
+def test_a_state_of_licensure_ocr_misread_is_named_as_the_state(read: str, state: str) -> None:
+    raw = (LETTERS / "txt" / "CM16-0235724.txt").read_text(encoding="utf-8")
+    det = imr_llm.parse(raw.replace("Virginia", read))
+    assert det.reviewer.licensure == ["California", state]
+
+
 def test_real_letters_header_block_values_split_over_lines() -> None:
     det = imr_llm.parse(LETTERS / "txt" / "CM16-0231745.txt")
     assert det.case_number == "CM16-0231745"

@@ -1408,10 +1408,16 @@ _STATE_BY_KEY = {name.replace(" ", "").casefold(): name for name in _STATES}
 
 
 def _state_name(value: str) -> str:
-    """A state of licensure by its name, where OCR split the name ("New Y ork") or read "rn"
-    as "m" ("Califomia"); any other value as the letter gives it."""
+    """A state of licensure by its name, where OCR split the name ("New Y ork") or misread a
+    letter or two ("Califomia", "Califomnia"); any other value as the letter gives it."""
     key = value.replace(" ", "").casefold()
-    return _STATE_BY_KEY.get(key) or _STATE_BY_KEY.get(key.replace("m", "rn")) or value
+    found = _STATE_BY_KEY.get(key) or _STATE_BY_KEY.get(key.replace("m", "rn"))
+    if found is None and len(key) >= 5:
+        import difflib  # rarely needed: kept off the start-up path
+
+        close = difflib.get_close_matches(key, _STATE_BY_KEY, n=1, cutoff=0.8)
+        found = _STATE_BY_KEY[close[0]] if close else None
+    return found or value
 
 
 def _credentials_value(text: str, start: int) -> str:
