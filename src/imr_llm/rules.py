@@ -324,6 +324,13 @@ _HEADER_TOKEN = _ci(
     + r"))(?![\w/-])"
 )
 _ONLY_RULING_BETWEEN = re.compile(r"[\s|]*")
+# Where a label's colon has the next label after it, in lowered text: a literal-led search,
+# so a header read by rows (nearly all of them) costs one quick scan, not a tokenizing.
+_LABEL_AFTER_LABEL = re.compile(
+    r":[\s|]*(?:"
+    + "|".join(sorted({label.split()[0].lower() for label, _ in _HEADER_FIELDS.values()}))
+    + r")\b"
+)
 # Outside the header block a case number is looked for only after "case n" or "case #"
 # (one literal-led search: cheaper than two membership tests).
 _CASE_N = re.compile(r"case [n#]")
@@ -1245,7 +1252,7 @@ def _columned_header(region: str) -> dict[str, str | None]:
     right before): each kind's values not right after a label, in the order of its labels. A
     kind whose labels and values differ in number gets None for each of its labels: a
     column read out of order is no reason to guess."""
-    if region.count(":") < 2:
+    if not _LABEL_AFTER_LABEL.search(_lowered(region)):
         return {}
     tokens = [
         _HeaderToken(m.lastgroup or "", m.group(m.lastgroup or 0), m.start(), m.end())
