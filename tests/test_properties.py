@@ -50,6 +50,19 @@ LETTER_WORDS = [
     ". ",
     "7.5mg. ",
     "\n\n\n",
+    # A header block read by rows or by columns, lines kept or joined.
+    "Date Assigned: ",
+    "Decision Date:\n",
+    "UR Denial Date: ",
+    "Priority: ",
+    "Application\n",
+    "Received: ",
+    "01/25/2017 ",
+    "CM17-0015348\n",
+    "Standard ",
+    "HOW THE IMR FINAL DETERMINATION WAS MADE\n",
+    "The original request ",
+    " is: Upheld\n",
 ]
 fragments = st.lists(st.one_of(st.sampled_from(LETTER_WORDS), st.text(max_size=40)), max_size=30)
 
