@@ -93,6 +93,19 @@ def test_pretty_prints_a_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert "(upheld)" in out
 
 
+def test_pretty_shows_a_letters_warnings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    letter = tmp_path / "letter.txt"
+    raw = SEEDS[1].read_text(encoding="utf-8")
+    letter.write_text(
+        raw.replace("X-ray of the lumbar spine:  Upheld", "X-ray: Upheld (see below)")
+    )
+    assert main(["parse", "--pretty", str(letter)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "letter.txt: the letter has 2 decision rationales" in out
+
+
 def test_schema_is_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)

@@ -16,7 +16,8 @@ __all__ = ["print_table"]
 
 
 def print_table(rows: Sequence[tuple[str, Determination | ImrError]], console: Any = None) -> None:
-    """One row per disputed item; a failed input gets one row with its error."""
+    """One row per disputed item; a failed input gets one row with its error. A letter's
+    warnings (a section not found, an item that may be missing) follow the table."""
     table = Table(title="IMR determinations", show_lines=False)
     for column in ("Letter", "#", "Service", "Decision", "Category", "Guidelines"):
         table.add_column(column, overflow="fold")
@@ -40,4 +41,9 @@ def print_table(rows: Sequence[tuple[str, Determination | ImrError]], console: A
                 item.category.value,
                 ", ".join(item.guideline_sources),
             )
-    (console or Console()).print(table)
+    out = console or Console()
+    out.print(table)
+    for source, result in rows:
+        if isinstance(result, Determination):
+            for warning in result.warnings:
+                out.print(f"[yellow]{Path(source).name}: {warning}[/yellow]", highlight=False)
