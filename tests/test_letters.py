@@ -66,6 +66,19 @@ def test_deadlines_are_computed_only_from_the_printed_decision_date() -> None:
     assert "25 de enero de 2017" in es and "24 de febrero de 2017" in es
 
 
+def test_a_letter_whose_items_may_be_incomplete_says_so_in_both_languages() -> None:
+    raw = SEEDS[1].read_text(encoding="utf-8")
+    det = imr_llm.parse(raw.replace("X-ray of the lumbar spine:  Upheld", "X-ray: Upheld (below)"))
+    assert det.may_miss_items and len(det.items) == 1
+    assert "We may have missed a decision" in imr_llm.render_letter(det, format="md")
+    assert "We may have missed a decision" in imr_llm.render_letter(det)
+    es = imr_llm.render_letter(det, format="md", language="es")
+    assert "no hayamos leído todas las decisiones" in es
+    complete = imr_llm.parse(raw)
+    assert not complete.may_miss_items
+    assert "We may have missed" not in imr_llm.render_letter(complete, format="md")
+
+
 def test_html_escapes_letter_text_and_has_a_print_stylesheet() -> None:
     det = imr_llm.parse(SEEDS[3])
     html = imr_llm.render_letter(det)

@@ -168,6 +168,7 @@ def _context(determination: Determination, language: Language) -> dict[str, Any]
         "language": language,
         "t": t,
         "headline": headline,
+        "may_miss_items": determination.may_miss_items,
         "items": items,
         "any_approved": approved > 0,
         "any_denied": approved < len(items),

@@ -28,7 +28,7 @@ from imr_llm._casefold import ci as _ci
 from imr_llm._casefold import lowered as _lowered
 from imr_llm._literals import ASCII_WORD_CHARS, LiteralSet
 from imr_llm.errors import NotADeterminationError
-from imr_llm.schema import Determination, LetterFormat, Outcome, Span
+from imr_llm.schema import ITEMS_MAY_BE_MISSING, Determination, LetterFormat, Outcome, Span
 
 __all__ = ["Draft", "draft_normalized", "parse_normalized"]
 
@@ -603,7 +603,7 @@ def _titled_items(text: str, start: int, end: int, notes: list[str]) -> list[_It
         if len(markers) < rationales:
             notes.append(
                 f"the letter has {rationales} decision rationale{'s' if rationales > 1 else ''}, "
-                f"but an outcome was found for only {len(markers)}: an item may be missing"
+                f"but an outcome was found for only {len(markers)}: {ITEMS_MAY_BE_MISSING}"
             )
     if not markers:
         loose = [
@@ -613,7 +613,7 @@ def _titled_items(text: str, start: int, end: int, notes: list[str]) -> list[_It
         ]
         if loose:
             notes.append(
-                "outcomes were found without the usual item headings; items may be incomplete"
+                f"outcomes were found without the usual item headings: {ITEMS_MAY_BE_MISSING}"
             )
         markers = loose
     drafts: list[_ItemDraft] = []

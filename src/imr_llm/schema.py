@@ -18,6 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
+    "ITEMS_MAY_BE_MISSING",
     "SCHEMA_VERSION",
     "Citation",
     "Claimant",
@@ -35,6 +36,10 @@ __all__ = [
 
 SCHEMA_VERSION = "1"
 """Bumped whenever a change to these models changes what a cached result means."""
+
+ITEMS_MAY_BE_MISSING = "an item may be missing"
+"""How a warning ends when the letter seems to decide more items than were read: whoever
+shows the items to a person should say so (see :attr:`Determination.may_miss_items`)."""
 
 Span = tuple[int, int]
 """``(start, end)`` character offsets into :attr:`Determination.text`."""
@@ -270,6 +275,11 @@ class Determination(_Model):
         for item in self.items:
             _check_spans(item, item.spans, self.text)
         return self
+
+    @property
+    def may_miss_items(self) -> bool:
+        """Whether a warning says the letter may decide more items than :attr:`items` holds."""
+        return any(w.endswith(ITEMS_MAY_BE_MISSING) for w in self.warnings)
 
     @property
     def upheld(self) -> list[DisputedItem]:
