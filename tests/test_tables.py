@@ -8,6 +8,7 @@ import pytest
 
 import imr_llm
 from imr_llm.cli import main
+from imr_llm.tables import item_rows
 from tests.conftest import SEEDS
 
 ROOT = Path(__file__).parent.parent
@@ -20,6 +21,14 @@ def test_to_dataframe_gives_one_row_per_item_with_letter_facts() -> None:
     assert list(df["outcome"].value_counts().sort_index()) == [1, 8]
     assert set(df["source"]) == {str(p) for p in SEEDS}
     assert df.loc[df["outcome"] == "overturned", "category"].item() == "functional restoration"
+    assert not df["may_miss_items"].any()
+
+
+def test_a_letter_that_may_miss_items_is_marked_on_its_rows() -> None:
+    raw = SEEDS[1].read_text(encoding="utf-8")
+    det = imr_llm.parse(raw.replace("X-ray of the lumbar spine:  Upheld", "X-ray: Upheld (below)"))
+    (row,) = item_rows([det])
+    assert row["may_miss_items"] is True
 
 
 def test_results_round_trip_through_jsonl(

@@ -38,6 +38,8 @@ def item_rows(determinations: Iterable[Determination]) -> list[dict[str, Any]]:
             "reviewer_licensure": "; ".join(det.reviewer.licensure) or None,
             "method": det.method,
             "items_in_letter": len(det.items),
+            # Filter these out for rates: the letter may decide items that were not read.
+            "may_miss_items": det.may_miss_items,
         }
         for item in det.items:
             rows.append(
