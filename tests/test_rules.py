@@ -590,6 +590,18 @@ def _header_facts(det: imr_llm.Determination) -> tuple[object, ...]:
     )
 
 
+def _items_and_guidelines(det: imr_llm.Determination) -> list[tuple[object, ...]]:
+    return [
+        (
+            fold(i.service),
+            i.outcome,
+            fold(i.claims_administrator_guideline or ""),
+            fold(i.maximus_guideline or ""),
+        )
+        for i in det.items
+    ]
+
+
 def test_real_letters_read_by_pdfminer() -> None:
     """pdfminer (and pdfplumber, built on it) reads the header table a column at a time and
     spreads a page's last lines over the next page: the same items, outcomes, guidelines
@@ -606,25 +618,7 @@ def test_real_letters_read_by_pdfminer() -> None:
             mismatches.append((case, "header"))
         if _header_facts(imr_llm.parse(VARIANTS["one_line"](text))) != _header_facts(want):
             mismatches.append((case, "header, lines joined"))
-        got_items = [
-            (
-                fold(i.service),
-                i.outcome,
-                fold(i.claims_administrator_guideline or ""),
-                fold(i.maximus_guideline or ""),
-            )
-            for i in det.items
-        ]
-        want_items = [
-            (
-                fold(i.service),
-                i.outcome,
-                fold(i.claims_administrator_guideline or ""),
-                fold(i.maximus_guideline or ""),
-            )
-            for i in want.items
-        ]
-        if got_items != want_items:
+        if _items_and_guidelines(det) != _items_and_guidelines(want):
             mismatches.append((case, "items"))
     assert mismatches == []
 
