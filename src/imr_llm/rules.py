@@ -270,22 +270,6 @@ def _header_value(m: _LoweredMatch) -> str:
     return value
 
 
-_HEADER_DATES = {
-    "date_assigned": _header("Date Assigned", _DATE),
-    "decision_date": _header("Decision Date", _DATE),
-    "ur_denial_date": _header("UR Denial Date", _DATE),
-    "application_received": _header("Application Received", _DATE),
-}
-_HEADER_INJURY = _header("Date of Injury", _DATE)
-_CASE_NUMBER = _ci(r"Case\s*(?:Number|No\.?|#)\s*:?\s*(?P<v>[A-Z]{1,4}\d{2}-\d{4,}|\d{2}-\d{5,})")
-# A word of its own: never the letters that open a case number ("Priority:" / "CM17-...").
-# On the label's line any word but the next label's, where the priority is blank ("Priority:
-# Application Received: ..."); on the next line only a priority's word.
-_PRIORITY_WORDS = "standard|expedited|urgent"
-_PRIORITY = _ci(
-    r"Priority\s*:[ \t|]*(?:(?!(?:application|case|date|decision|ur)\b)(?P<v>[A-Za-z]+)\b(?!-)"
-    r"|\n\s*(?P<w>" + _PRIORITY_WORDS + r")\b)"
-)
 # Some extractors (pdfminer, hence pdfplumber's default) read the header table a column
 # at a time: a run of labels with nothing between them, and the values elsewhere, before or
 # after them ("Case Number:" / "Date Assigned:" / ... / "CM17-0015348" / "01/25/2017" / ...),
@@ -300,6 +284,25 @@ _HEADER_FIELDS = {
     "ur_denial_date": ("UR Denial Date", "date"),
     "application_received": ("Application Received", "date"),
 }
+# Each label's first word, lowered: what follows a label's colon where its value is blank.
+_HEADER_LABEL_FIRST_WORDS = "|".join(
+    sorted({label.split()[0].lower() for label, _ in _HEADER_FIELDS.values()})
+)
+_HEADER_DATES = {
+    name: _header(label, _DATE)
+    for name, (label, kind) in _HEADER_FIELDS.items()
+    if kind == "date" and name != "date_of_injury"
+}
+_HEADER_INJURY = _header(_HEADER_FIELDS["date_of_injury"][0], _DATE)
+_CASE_NUMBER = _ci(r"Case\s*(?:Number|No\.?|#)\s*:?\s*(?P<v>[A-Z]{1,4}\d{2}-\d{4,}|\d{2}-\d{5,})")
+# A word of its own: never the letters that open a case number ("Priority:" / "CM17-...").
+# On the label's line any word but the next label's, where the priority is blank ("Priority:
+# Application Received: ..."); on the next line only a priority's word.
+_PRIORITY_WORDS = "standard|expedited|urgent"
+_PRIORITY = _ci(
+    r"Priority\s*:[ \t|]*(?:(?!(?:" + _HEADER_LABEL_FIRST_WORDS + r")\b)(?P<v>[A-Za-z]+)\b(?!-)"
+    r"|\n\s*(?P<w>" + _PRIORITY_WORDS + r")\b)"
+)
 _HEADER_VALUE_KINDS = ("date", "case", "priority_word")
 # The header's labels and values, in the order they stand. A wrapped label read with its
 # value inside ("Application" / "11/28/2016" / "Received:") comes first: the value is its.
@@ -326,11 +329,7 @@ _HEADER_TOKEN = _ci(
 _ONLY_RULING_BETWEEN = re.compile(r"[\s|]*")
 # Where a label's colon has the next label after it, in lowered text: a literal-led search,
 # so a header read by rows (nearly all of them) costs one quick scan, not a tokenizing.
-_LABEL_AFTER_LABEL = re.compile(
-    r":[\s|]*(?:"
-    + "|".join(sorted({label.split()[0].lower() for label, _ in _HEADER_FIELDS.values()}))
-    + r")\b"
-)
+_LABEL_AFTER_LABEL = re.compile(r":[\s|]*(?:" + _HEADER_LABEL_FIRST_WORDS + r")\b")
 # Outside the header block a case number is looked for only after "case n" or "case #"
 # (one literal-led search: cheaper than two membership tests).
 _CASE_N = re.compile(r"case [n#]")
