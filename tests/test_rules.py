@@ -271,6 +271,28 @@ def test_each_known_layout_is_recognized_and_read(name: str) -> None:
     assert all(i.rationale for i in det.items)
 
 
+def test_a_maximus_letter_that_says_how_the_determination_was_made_keeps_its_layout() -> None:
+    # The MAXIMUS layout's first section has the same heading as the final determination
+    # layout's (HOW THE IMR FINAL DETERMINATION WAS MADE, then DOCUMENTS REVIEWED); its
+    # letterhead and decisions heading are its own.
+    raw = (DATA / "layouts" / "maximus_imr.txt").read_text(encoding="utf-8")
+    how_made = (
+        "HOW THE IMR FINAL DETERMINATION WAS MADE\n"
+        "MAXIMUS Federal Services sent the complete case file to an expert reviewer.\n"
+        "The Expert Reviewer has the following credentials:\n"
+        "State(s) of Licensure: Arizona\n"
+        "Certification(s)/Specialty: Orthopedic Surgery\n\n"
+    )
+    raw = raw.replace("DOCUMENTS REVIEWED", how_made + "DOCUMENTS REVIEWED", 1)
+    for text in (raw, raw.replace("IMR DECISION(S) AND RATIONALE(S)", "")):
+        det = imr_llm.parse(text)
+        assert det.format is LetterFormat.MAXIMUS_IMR
+        assert [i.service for i in det.items] == LAYOUTS["maximus_imr.txt"]["services"]
+        assert [i.outcome.value for i in det.items] == LAYOUTS["maximus_imr.txt"]["outcomes"]
+    assert det.reviewer.licensure == ["Arizona"]
+    assert det.reviewer.specialties == ["Orthopedic Surgery"]
+
+
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 @pytest.mark.parametrize("name", sorted(LAYOUTS))
 def test_each_layout_survives_every_delivery_quirk(name: str, variant: str) -> None:

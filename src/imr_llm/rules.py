@@ -542,10 +542,16 @@ def draft_normalized(
 # --- Format and regions ----------------------------------------------------------------------
 def _detect_format(text: str) -> LetterFormat:
     head = text[:3000]
-    if _H_ISSUES.search(text) or _H_HOW_MADE.search(text):
+    # Each layout's decisions heading is its own; "HOW THE IMR FINAL DETERMINATION WAS
+    # MADE" opens both the final determination and the MAXIMUS layouts' first section.
+    if _H_ISSUES.search(text):
         return LetterFormat.FINAL_DETERMINATION
     if _H_MAXIMUS_DECISIONS.search(text):
         return LetterFormat.MAXIMUS_IMR
+    if _H_HOW_MADE.search(text):
+        if _maximus_letterhead(head):
+            return LetterFormat.MAXIMUS_IMR
+        return LetterFormat.FINAL_DETERMINATION
     if _H_PRO_REVIEW.search(head) or (
         _H_ISSUE_AT_DISPUTE.search(text) and _H_PRO_RATIONALE.search(text)
     ):
@@ -554,9 +560,15 @@ def _detect_format(text: str) -> LetterFormat:
         _NOTICE_ITEM.search(text) and not _valid_markers(text, 0, len(text))
     ):
         return LetterFormat.NOTICE_2013
-    if _H_MAXIMUS_TOP.search(head) and re.search(r"Independent\s+Medical\s+Review", head, _I):
+    if _maximus_letterhead(head):
         return LetterFormat.MAXIMUS_IMR
     return LetterFormat.UNKNOWN
+
+
+def _maximus_letterhead(head: str) -> bool:
+    return bool(
+        _H_MAXIMUS_TOP.search(head) and re.search(r"Independent\s+Medical\s+Review", head, _I)
+    )
 
 
 def _decisions_heading(text: str) -> tuple[_CI, _LoweredMatch] | None:
