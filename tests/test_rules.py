@@ -316,6 +316,61 @@ def test_each_layout_is_read_whatever_the_case_of_its_headings(
     assert [i.outcome.value for i in det.items] == LAYOUTS[name]["outcomes"]
 
 
+_PRO_ISSUES = (
+    "1. Lumbar epidural steroid injection at L5-S1: Upheld\n"
+    "2. Twelve sessions of aquatic therapy for the low back: Upheld\n"
+)
+_PRO_DECIDED = {
+    "necessity sentences, numbered": (
+        "1. Lumbar epidural steroid injection at L5-S1 is not medically necessary and "
+        "appropriate.\n"
+        "2. Aquatic therapy for the low back is medically necessary and appropriate.\n"
+    ),
+    "necessity sentences": (
+        "The request for lumbar epidural steroid injection at L5-S1 is not medically necessary.\n"
+        "The request for aquatic therapy for the low back is medically necessary.\n"
+    ),
+    "outcome on the next line": (
+        "Lumbar epidural steroid injection at L5-S1:\nUpheld\n"
+        "Aquatic therapy for the low back:\nOverturned\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+@pytest.mark.parametrize("wording", sorted(_PRO_DECIDED))
+def test_a_professional_review_issue_list_states_each_decision_in_its_own_words(
+    wording: str, variant: str
+) -> None:
+    raw = (DATA / "layouts" / "professional_review.txt").read_text(encoding="utf-8")
+    assert _PRO_ISSUES in raw
+    det = imr_llm.parse(VARIANTS[variant](raw.replace(_PRO_ISSUES, _PRO_DECIDED[wording])))
+    assert [i.service.casefold() for i in det.items] == [
+        "lumbar epidural steroid injection at l5-s1",
+        "aquatic therapy for the low back",
+    ]
+    # "is medically necessary" approves: the heading's "NOT" must not make it upheld.
+    assert [i.outcome for i in det.items] == [Outcome.UPHELD, Outcome.OVERTURNED]
+    assert not any("state no outcome" in w for w in det.warnings)
+
+
+def test_a_professional_review_issue_that_asks_the_question_takes_the_headings_answer() -> None:
+    raw = (DATA / "layouts" / "professional_review.txt").read_text(encoding="utf-8")
+    asked = (
+        "1. Is the request for lumbar epidural steroid injection at L5-S1 medically necessary?\n"
+        "2. Whether aquatic therapy for the low back is medically necessary and appropriate.\n"
+    )
+    det = imr_llm.parse(raw.replace(_PRO_ISSUES, asked))
+    assert [i.service for i in det.items] == [
+        "lumbar epidural steroid injection at L5-S1",
+        "aquatic therapy for the low back",
+    ]
+    # The rationale heading reads "... IS/WAS NOT MEDICALLY NECESSARY": both stand denied,
+    # and the letter says so only there, which the warnings tell.
+    assert [i.outcome for i in det.items] == [Outcome.UPHELD, Outcome.UPHELD]
+    assert any(w.startswith("2 item(s) of the issue list state no outcome") for w in det.warnings)
+
+
 def test_the_2013_notice_lists_each_item_once_despite_the_lost_space() -> None:
     det = imr_llm.parse(DATA / "layouts" / "notice_2013.txt")
     assert len(det.items) == 2

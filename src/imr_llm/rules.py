@@ -119,7 +119,7 @@ def _outcome_named(word: str) -> Outcome:
     return Outcome.UPHELD if word.replace(" ", "")[:2].lower() == "up" else Outcome.OVERTURNED
 
 
-_LIST_MARK = re.compile(r"(?:\d{1,2}[.)]|[-*])[ \t]+")
+_LIST_MARK = re.compile(r"(?:\d{1,2}[.)]|[-*])\s+")
 _ITEM_LABEL = (
     r"(?:claims\s*administrator\s*guideline|maximus\s*guideline|decision\s*rationale"
     r"|medical\s*treatment\s*guidelines?|guidelines?(?:\s*used)?|rationale)\s*:"
@@ -917,6 +917,19 @@ _EXPLICIT_OUTCOME = _ci(
     r"\)?\.?[ \t]*$"
 )
 _OUTCOME_IN_LIST = _ci(r":[ \t\n]*(?:" + _OUTCOME_WORDS + r")\b\.?")
+# An entry may state the decision in the words of the medical necessity standard, as the
+# 2013 notice does ("... is not medically necessary and appropriate."), or ask the question
+# the review answers ("Is the request for ... medically necessary?"): the service is what
+# the request is for; "not" decides the outcome, and a question leaves it to the heading.
+_NECESSITY_LEAD = _ci(
+    r"(?P<ask>(?:is|was|whether)\s+)?(?:the\s+)?request(?:ed\s+(?:treatment|service)s?)?\s*for\s+"
+    r"|(?P<whether>whether)\s+"
+)
+_NECESSITY_SENTENCE_END = _ci(r"\bmedically\s*necessary(?:\s*and\s*appropriate)?\s*[.?]")
+_NECESSITY_TAIL = _ci(
+    r"\s+(?:(?P<verb>is|was|are|were)\s*(?P<not>not\s*)?)?medically\s*necessary"
+    r"(?:\s*and\s*appropriate)?\s*(?P<end>[.?]?)\s*$"
+)
 
 
 def _pro_section(text: str, heading: _CI) -> tuple[int, int] | None:
@@ -938,15 +951,31 @@ def _professional_review_items(text: str, notes: list[str]) -> list[_ItemDraft]:
     if rationale_heading and not rationale_heading.group("not"):
         default = Outcome.OVERTURNED
     drafts = []
+    inferred = 0
     for start, end in _issue_entries(text, *issues):
-        outcome = default
+        outcome = None
         explicit = _EXPLICIT_OUTCOME.search(text, start, end)
         if explicit:
             outcome = _outcome_named(explicit.group("outcome"))
             end = explicit.start()
+        else:
+            stated = _NECESSITY_TAIL.search(text, start, end)
+            if stated:
+                lead = _NECESSITY_LEAD.match(text, start, stated.start())
+                asked = stated.group("end") == "?" or (
+                    lead is not None and lead.lastgroup in ("ask", "whether")
+                )
+                if asked or stated.group("verb"):
+                    start = lead.end() if lead else start
+                    end = stated.start()
+                    if not asked:
+                        outcome = Outcome.UPHELD if stated.group("not") else Outcome.OVERTURNED
         while end > start and text[end - 1] in " \t\n.,;:":
             end -= 1
         if end > start:
+            if outcome is None:
+                outcome = default
+                inferred += 1
             drafts.append(
                 _ItemDraft(
                     service=_found(text, start, end),
@@ -964,6 +993,12 @@ def _professional_review_items(text: str, notes: list[str]) -> list[_ItemDraft]:
             d.rationale = _trimmed(text, *rationale)
     if drafts and not rationale:
         notes.append("the rationale section was not found")
+    if inferred:
+        heading = "its rationale heading" if rationale_heading else "the layout"
+        notes.append(
+            f"{inferred} item(s) of the issue list state no outcome; taken from {heading} "
+            f"({default.value}): check the letter's wording"
+        )
     if len(drafts) > 1 and rationale:
         notes.append("this layout gives one rationale for all items; each item carries it")
     return drafts
@@ -972,11 +1007,18 @@ def _professional_review_items(text: str, notes: list[str]) -> list[_ItemDraft]:
 def _issue_entries(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The entries of the issue list. Where the list lost its line breaks ("1. Lumbar ESI:
     Upheld 2. Aquatic therapy: Upheld"), an entry holds an outcome with more after it: then
-    each entry ends at its outcome instead."""
+    each entry ends at its outcome instead. A list that states no outcome word may state
+    each decision as a sentence ("... is not medically necessary."), which then ends it."""
     entries = list(_list_entries(text, start, end))
-    outcomes = list(_OUTCOME_IN_LIST.finditer(text, start, end))
+    outcomes = list(_OUTCOME_IN_LIST.finditer(text, start, end)) or list(
+        _NECESSITY_SENTENCE_END.finditer(text, start, end)
+    )
+    # The entries stand when each outcome ends its entry; one with more after it, or one
+    # that runs over into the next entry (a list re-wrapped at another width), splits them.
     if not any(
-        s <= m.start() < e and text[m.end() : e].strip() for m in outcomes for s, e in entries
+        s <= m.start() < e and (m.end() > e or text[m.end() : e].strip())
+        for m in outcomes
+        for s, e in entries
     ):
         return entries
     split = []
