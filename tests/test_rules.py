@@ -226,6 +226,55 @@ def test_real_letters_survive_every_quirk() -> None:
     assert failures == []
 
 
+def _decided_in_sentences(raw: str, services: list[str], outcomes: list[str]) -> str:
+    """The letter as early letters word their decisions, as the 2013 notice does: each
+    "<service>: Upheld" becomes "<service> is not medically necessary and appropriate."
+    ("is medically necessary ..." where overturned), and each "Decision rationale:" label
+    "Rationale for the Decision:"."""
+    pieces, at = [], 0
+    for service, outcome in zip(services, outcomes, strict=True):
+        words = r"\s+".join(re.escape(word) for word in service.split())
+        title = re.compile(
+            rf"(?P<service>{words})[\s,.;:]*(?:is\s*)?:?\s*(?:Upheld|Overturned)\b\.?", re.I
+        ).search(raw, at)
+        assert title is not None, service
+        verdict = "not medically necessary" if outcome == "upheld" else "medically necessary"
+        pieces += [raw[at : title.end("service")], f" is {verdict} and appropriate."]
+        at = title.end()
+    pieces.append(raw[at:])
+    return "".join(pieces).replace("Decision rationale:", "Rationale for the Decision:")
+
+
+@pytest.mark.parametrize("variant", ["as_delivered", *sorted(VARIANTS)])
+def test_letters_that_state_each_decision_as_a_medical_necessity_sentence(variant: str) -> None:
+    deliver = VARIANTS.get(variant, lambda raw: raw)
+    wrong = []
+    for path in ALL_LETTERS:
+        if path.stem in LABELS:
+            services, outcomes = LABELS[path.stem]["services"], LABELS[path.stem]["outcomes"]
+        else:
+            gold = GOLD[path.name]["items"]
+            services, outcomes = [i["service"] for i in gold], [i["outcome"] for i in gold]
+        raw = _decided_in_sentences(path.read_text(encoding="utf-8"), services, outcomes)
+        det = imr_llm.parse(deliver(raw))
+        read = [(fold(i.service), i.outcome.value, bool(i.rationale)) for i in det.items]
+        if read != [(fold(s), o, True) for s, o in zip(services, outcomes, strict=True)]:
+            wrong.append(path.stem)
+    assert wrong == []
+
+
+def test_a_rationale_that_closes_with_the_necessity_sentence_is_no_item() -> None:
+    # The last rationale ends the letter with "... is not medically necessary.": only a
+    # sentence the item's headings follow decides an item.
+    raw = SEEDS[0].read_text(encoding="utf-8")
+    det = imr_llm.parse(raw)
+    cut = _decided_in_sentences(
+        raw, [i.service for i in det.items], [i.outcome.value for i in det.items]
+    )
+    cut += "\nTherefore, the request is not medically necessary.\n"
+    assert [i.service for i in imr_llm.parse(cut).items] == [i.service for i in det.items]
+
+
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_reviewer_and_claimant_facts_survive_every_quirk(variant: str) -> None:
     # Re-wrapping splits a credentials list over lines, or joins the next label onto its line.

@@ -113,6 +113,17 @@ _OUTCOME_MARKER_ANY_SEPARATOR = _ci(
 )
 
 
+# Early letters state each decision as a sentence, as the 2013 notice does: "1. <service> is
+# not medically necessary and appropriate." (upheld), "... is medically necessary and
+# appropriate." (overturned). A rationale may close with the same words, so such a sentence
+# decides an item only where the item's own headings follow it, and only in a letter that
+# names no outcome.
+_NECESSITY_MARKER = _ci(
+    r"[ \t\n]+(?:is|was)\s*(?P<not>not\s*)?medically\s*necessary(?:\s*and\s*appropriate)?"
+    r"\s*\."
+)
+
+
 def _outcome_named(word: str) -> Outcome:
     """The outcome an outcome word of the letter names (see :data:`_OUTCOME_WORDS`;
     "uphold", "overturn" and "reversed" too)."""
@@ -122,7 +133,8 @@ def _outcome_named(word: str) -> Outcome:
 _LIST_MARK = re.compile(r"(?:\d{1,2}[.)]|[-*])\s+")
 _ITEM_LABEL = (
     r"(?:claims\s*administrator\s*guideline|maximus\s*guideline|decision\s*rationale"
-    r"|medical\s*treatment\s*guidelines?|guidelines?(?:\s*used)?|rationale)\s*:"
+    r"|medical\s*treatment\s*guidelines?|guidelines?(?:\s*used)?|rationale(?:\s*for\s*the\s*decision)?)"
+    r"\s*:"
 )
 # Only ever asked whether it matches: lazy, so the item's own heading is tried first.
 _AFTER_OUTCOME = _ci(r"\s*(?:" + _PAGE_FURNITURE + r"){0,2}?" + _ITEM_LABEL)
@@ -130,7 +142,7 @@ _ONLY_SPACE_LEFT = re.compile(r"\s*\Z")
 # Labels, like headings, are found when the PDF text lost the spaces between their words.
 _CA_GUIDELINE = _ci(r"claims\s*administrator\s*guideline\s*:")
 _MAXIMUS_GUIDELINE = _ci(r"maximus\s*guideline\s*:")
-_DECISION_RATIONALE = _ci(r"decision\s*rationale\s*:")
+_DECISION_RATIONALE = _ci(r"decision\s*rationale\s*:|rationale\s*for\s*the\s*decision\s*:")
 _SET_FORTH_BELOW = _ci(r"set\s*forth\s*below\s*:")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 # A sentence's end: its stop, closing quotes or brackets, space, then a capital or digit.
@@ -590,27 +602,42 @@ def _decisions_region(text: str, heading: _LoweredMatch | None) -> tuple[int, in
 
 
 def _valid_markers(
-    text: str, start: int, end: int, markers: _CI = _OUTCOME_MARKER
+    text: str, start: int, end: int, markers: _CI = _OUTCOME_MARKER, *, may_end_text: bool = True
 ) -> list[_LoweredMatch]:
     """Outcome markers that the item's own headings follow (or that end the text)."""
     found = []
     for m in markers.finditer(text, start, end):
-        if _AFTER_OUTCOME.match(text, m.end(), m.end() + 400) or _ONLY_SPACE_LEFT.match(
-            text, m.end()
+        if _AFTER_OUTCOME.match(text, m.end(), m.end() + 400) or (
+            may_end_text and _ONLY_SPACE_LEFT.match(text, m.end())
         ):
             found.append(m)
     return found
 
 
+def _marker_outcome(marker: _LoweredMatch) -> Outcome:
+    return _outcome_named(marker.group("outcome"))
+
+
+def _necessity_outcome(marker: _LoweredMatch) -> Outcome:
+    return Outcome.UPHELD if marker.group("not") is not None else Outcome.OVERTURNED
+
+
 # --- Items titled "<service>: Upheld" --------------------------------------------------------
 def _titled_items(text: str, start: int, end: int, notes: list[str]) -> list[_ItemDraft]:
     markers = _valid_markers(text, start, end)
-    rationales = _lowered(text).count("decision rationale", start, end)
+    outcome_of = _marker_outcome
+    if not markers:
+        markers = _valid_markers(text, start, end, _NECESSITY_MARKER, may_end_text=False)
+        outcome_of = _necessity_outcome
+    low = _lowered(text)
+    rationales = low.count("decision rationale", start, end) + low.count(
+        "rationale for the decision", start, end
+    )
     if len(markers) < rationales:
         # More rationales than outcomes found: some outcome lost its colon.
         every = _valid_markers(text, start, end, _OUTCOME_MARKER_ANY_SEPARATOR)
         if len(every) > len(markers):
-            markers = every
+            markers, outcome_of = every, _marker_outcome
         if len(markers) < rationales:
             notes.append(
                 f"the letter has {rationales} decision rationale{'s' if rationales > 1 else ''}, "
@@ -626,11 +653,11 @@ def _titled_items(text: str, start: int, end: int, notes: list[str]) -> list[_It
             notes.append(
                 f"outcomes were found without the usual item headings: {ITEMS_MAY_BE_MISSING}"
             )
-        markers = loose
+        markers, outcome_of = loose, _marker_outcome
     drafts: list[_ItemDraft] = []
     lower = start
     for k, m in enumerate(markers):
-        draft = _titled_item(text, lower, m)
+        draft = _titled_item(text, lower, m, outcome_of(m))
         if draft is None:
             continue
         drafts.append(draft)
@@ -653,7 +680,9 @@ def _section_end(text: str, drafts: list[_ItemDraft], end: int) -> int:
     return tail.start() if tail else end
 
 
-def _titled_item(text: str, lower: int, marker: _LoweredMatch) -> _ItemDraft | None:
+def _titled_item(
+    text: str, lower: int, marker: _LoweredMatch, outcome: Outcome
+) -> _ItemDraft | None:
     service_end = marker.start()
     while service_end > lower and text[service_end - 1] in " \t\n.,;:":
         service_end -= 1
@@ -681,7 +710,7 @@ def _titled_item(text: str, lower: int, marker: _LoweredMatch) -> _ItemDraft | N
         return None
     draft = _ItemDraft(
         service=_found(text, service_start, service_end),
-        outcome=_outcome_named(marker.group("outcome")),
+        outcome=outcome,
         block_start=block_start,
         body_start=marker.end(),
         modified_by_ur=modified,
