@@ -263,6 +263,29 @@ def test_letters_that_state_each_decision_as_a_medical_necessity_sentence(varian
     assert wrong == []
 
 
+def test_a_necessity_sentence_names_the_service_after_the_request_for() -> None:
+    raw = (SEEDS[1]).read_text(encoding="utf-8")
+    assert [i.service for i in imr_llm.parse(raw).items] == [
+        "Acupuncture two times a week for three weeks for the lower back",
+        "X-ray of the lumbar spine",
+    ]
+    raw = re.sub(
+        r"Acupuncture (two times a week for three weeks for the lower back):\s+Upheld",
+        r"1. The request for acupuncture \1 is not medically necessary and appropriate.",
+        raw,
+    )
+    raw = re.sub(
+        r"X-ray of the lumbar spine:\s+Upheld",
+        "2. Retrospective request for X-ray of the lumbar spine is medically necessary.",
+        raw,
+    )
+    det = imr_llm.parse(raw)
+    assert [(i.service, i.outcome) for i in det.items] == [
+        ("acupuncture two times a week for three weeks for the lower back", Outcome.UPHELD),
+        ("Retrospective request for X-ray of the lumbar spine", Outcome.OVERTURNED),
+    ]
+
+
 def test_a_rationale_that_closes_with_the_necessity_sentence_is_no_item() -> None:
     # The last rationale ends the letter with "... is not medically necessary.": only a
     # sentence the item's headings follow decides an item.

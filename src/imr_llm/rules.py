@@ -124,6 +124,11 @@ _NECESSITY_MARKER = _ci(
 )
 
 
+# "The request for <service> is not ..." is the sentence's grammar; a title that opens
+# "Request for ..." is the item's own name, and stays.
+_REQUEST_FOR = _ci(r"the\s+request(?:ed\s+(?:treatment|service)s?)?\s*for\s+")
+
+
 def _outcome_named(word: str) -> Outcome:
     """The outcome an outcome word of the letter names (see :data:`_OUTCOME_WORDS`;
     "uphold", "overturn" and "reversed" too)."""
@@ -660,6 +665,11 @@ def _titled_items(text: str, start: int, end: int, notes: list[str]) -> list[_It
         draft = _titled_item(text, lower, m, outcome_of(m))
         if draft is None:
             continue
+        if outcome_of is _necessity_outcome:  # "1. The request for <service> is not ..."
+            start_at, end_at = draft.service.span
+            lead = _REQUEST_FOR.match(text, start_at, end_at)
+            if lead and lead.end() < end_at:
+                draft.service = _found(text, lead.end(), end_at)
         drafts.append(draft)
         next_start = markers[k + 1].start() if k + 1 < len(markers) else end
         rationale_label = _DECISION_RATIONALE.search(text, m.end(), next_start)
