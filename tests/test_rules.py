@@ -286,6 +286,25 @@ def test_a_necessity_sentence_names_the_service_after_the_request_for() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("overall", "disagrees"),
+    [("UPHOLD", False), ("OVERTURN", True), ("PARTIAL OVERTURN", True), (None, False)],
+)
+def test_items_that_contradict_the_letters_overall_determination_are_warned_of(
+    overall: str | None, disagrees: bool
+) -> None:
+    # Sample 001 upholds both its items. Early letters say so before the items.
+    raw = SEEDS[1].read_text(encoding="utf-8")
+    if overall:
+        raw = f"Final Determination: {overall}\nThis means we decided ...\n\n{raw}"
+    det = imr_llm.parse(raw)
+    assert [i.outcome for i in det.items] == [Outcome.UPHELD, Outcome.UPHELD]
+    warned = [w for w in det.warnings if "final determination is" in w]
+    assert bool(warned) is disagrees
+    if disagrees:
+        assert warned[0].startswith(f"the letter's final determination is {overall}, but")
+
+
 def test_a_rationale_that_closes_with_the_necessity_sentence_is_no_item() -> None:
     # The last rationale ends the letter with "... is not medically necessary.": only a
     # sentence the item's headings follow decides an item.

@@ -542,6 +542,11 @@ def draft_normalized(
     }
     for d in drafts:
         notes.extend(d.extra_warnings)
+    overall = _OVERALL_DETERMINATION.search(text, 0, 6000)
+    if overall and drafts:
+        disagreement = _overall_disagreement(overall.group("overall"), drafts)
+        if disagreement:
+            notes.append(disagreement)
     return {
         "source": source,
         "sha256": sha256,
@@ -554,6 +559,32 @@ def draft_normalized(
         "warnings": notes,
         **header,
     }
+
+
+# Early letters give the whole decision before the items: "Final Determination: UPHOLD" (no
+# item approved), "OVERTURN" (every item approved) or "PARTIAL OVERTURN".
+_OVERALL_DETERMINATION = _ci(
+    r"final\s*determination\s*:\s*(?P<overall>partial(?:ly)?\s*overturn|uphold|overturn)"
+)
+
+
+def _overall_disagreement(overall: str, drafts: list[_ItemDraft]) -> str | None:
+    """A warning where the items' outcomes contradict the letter's own overall decision."""
+    outcomes = {d.outcome for d in drafts}
+    said = " ".join(overall.upper().split())
+    if said.startswith("PARTIAL"):
+        agrees = len(outcomes) == 2 or len(drafts) == 1
+    elif said == "UPHOLD":
+        agrees = outcomes == {Outcome.UPHELD}
+    else:
+        agrees = outcomes == {Outcome.OVERTURNED}
+    if agrees:
+        return None
+    found = ", ".join(f"{d.service.value!r}: {d.outcome.value}" for d in drafts)
+    return (
+        f"the letter's final determination is {said}, but its items read {found}: "
+        "check each outcome against the letter"
+    )
 
 
 # --- Format and regions ----------------------------------------------------------------------
