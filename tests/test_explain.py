@@ -36,6 +36,11 @@ def test_reasons_are_recognized_from_the_rationale() -> None:
         ("The provider did not specify the number of sessions.", ReasonCode.QUANTITY_NOT_SPECIFIED),
         ("Unknown sessions were requested.", ReasonCode.QUANTITY_NOT_SPECIFIED),
         ("There is no documented functional improvement.", ReasonCode.NO_FUNCTIONAL_IMPROVEMENT),
+        (
+            "Objective functional improvement with the previous visits was not indicated.",
+            ReasonCode.NO_FUNCTIONAL_IMPROVEMENT,
+        ),
+        ("The duration of use was not noted.", ReasonCode.QUANTITY_NOT_SPECIFIED),
         ("The request exceeds the guideline.", ReasonCode.EXCEEDS_GUIDELINE_QUANTITY),
         ("There were no RED FLAGS on examination.", ReasonCode.NO_RED_FLAGS),
         ("It is not part of an active exercise program.", ReasonCode.NO_EXERCISE_PROGRAM),
@@ -57,6 +62,9 @@ def test_reasons_need_their_words_not_just_their_keywords() -> None:
     # "red" inside another word, "recommend" without a negation, "function" praised.
     rationale = "The requested treatment is recommended; function improved considerably."
     assert reason_codes(rationale, overturned=False) == [ReasonCode.OTHER]
+    # A negation in the next sentence is not the improvement's.
+    rationale = "Functional improvement was reported. The pain was not documented as worse."
+    assert ReasonCode.NO_FUNCTIONAL_IMPROVEMENT not in reason_codes(rationale, overturned=False)
 
 
 def test_at_most_three_reasons_and_insufficient_documentation_only_as_a_last_resort() -> None:

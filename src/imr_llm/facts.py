@@ -177,7 +177,7 @@ _CUES: list[_Cue] = [
         _R.QUANTITY_NOT_SPECIFIED,
         "number|quantity|frequency|duration",
         r"(?:number|quantity|frequency|duration)\s+(?:of\s+\w++\s++)?(?:was|were|is)\s+not\s+"
-        r"(?:specified|stated|provided|indicated)",
+        r"(?:specified|stated|provided|indicated|noted|documented|given|included|mentioned)",
     ),
     _cue(_R.QUANTITY_NOT_SPECIFIED, "unknown", r"unknown\s+(?:quantity|number|sessions)"),
     _cue(_R.QUANTITY_NOT_SPECIFIED, "unspecified", r"unspecified\s+(?:quantity|number)"),
@@ -193,6 +193,15 @@ _CUES: list[_Cue] = [
         r"(?:documented\s+|evidence\s+of\s+|documentation\s+of\s+)?(?:objective\s+)?"
         r"functional\s+(?:improvement|gains?|benefit)",
         reach=70,
+    ),
+    _cue(
+        _R.NO_FUNCTIONAL_IMPROVEMENT,
+        "functional",
+        # "significant objective functional improvement ... with the previous visits was not
+        # indicated": the negation follows, within the clause.
+        r"functional\s+(?:improvement|gains?|benefit)[^.;]{0,80}?\b(?:was|were|has\s+been|have"
+        r"\s+been|had\s+been)\s+not\s+(?:\w++\s++)?(?:indicated|documented|noted|reported|shown"
+        r"|demonstrated|evident|established|provided)",
     ),
     _cue(
         _R.NO_FUNCTIONAL_IMPROVEMENT,
