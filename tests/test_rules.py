@@ -384,6 +384,37 @@ def test_a_maximus_letter_that_says_how_the_determination_was_made_keeps_its_lay
     assert det.reviewer.specialties == ["Orthopedic Surgery"]
 
 
+@pytest.mark.parametrize(
+    ("path", "heading", "singular"),
+    [
+        (SEEDS[1], "IMR ISSUES, DECISIONS AND RATIONALES", "IMR ISSUE, DECISION AND RATIONALE"),
+        (
+            DATA / "layouts" / "maximus_imr.txt",
+            "IMR DECISION(S) AND RATIONALE(S)",
+            "IMR DECISION AND RATIONALE",
+        ),
+        (
+            DATA / "layouts" / "maximus_imr.txt",
+            "IMR DECISION(S) AND RATIONALE(S)",
+            "IMR DECISIONS AND RATIONALES",
+        ),
+    ],
+    ids=["final_determination", "maximus_imr", "maximus_imr_plural"],
+)
+def test_a_decisions_heading_in_the_singular_is_still_the_heading(
+    path: Path, heading: str, singular: str
+) -> None:
+    raw = path.read_text(encoding="utf-8")
+    assert heading in raw
+    expected = imr_llm.parse(raw)
+    det = imr_llm.parse(raw.replace(heading, singular))
+    assert det.format is expected.format
+    assert [(i.service, i.outcome) for i in det.items] == [
+        (i.service, i.outcome) for i in expected.items
+    ]
+    assert det.warnings == expected.warnings
+
+
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 @pytest.mark.parametrize("name", sorted(LAYOUTS))
 def test_each_layout_survives_every_delivery_quirk(name: str, variant: str) -> None:

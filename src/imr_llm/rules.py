@@ -50,8 +50,9 @@ def _heading(words: str) -> _CI:
 # --- Layout headings -------------------------------------------------------------------------
 _H_HOW_MADE = _heading("HOW THE IMR FINAL DETERMINATION WAS MADE")
 _H_CLINICAL_SUMMARY = _heading("CLINICAL CASE SUMMARY")
-_H_ISSUES = _heading("IMR ISSUES, DECISIONS AND RATIONALES")
-_H_MAXIMUS_DECISIONS = _heading("IMR DECISION(S) AND RATIONALE(S)")
+# A letter deciding one item may put its headings in the singular.
+_H_ISSUES = _ci(r"IMR\s*ISSUES?\s*,?\s*DECISIONS?\s*,?\s*AND\s*RATIONALES?")
+_H_MAXIMUS_DECISIONS = _ci(r"IMR\s*DECISION(?:\(S\)|S)?\s*AND\s*RATIONALE(?:\(S\)|S)?")
 _H_MAXIMUS_TOP = re.compile(r"MAXIMUS\s*FEDERAL\s*SERVICES,?\s*INC\.?")
 # The medical professional review layout, whatever the case of its headings.
 _H_PRO_REVIEW = _heading("MEDICAL PROFESSIONAL REVIEW")
