@@ -263,6 +263,33 @@ def test_letters_that_state_each_decision_as_a_medical_necessity_sentence(varian
     assert wrong == []
 
 
+@pytest.mark.parametrize("variant", ["as_delivered", *sorted(VARIANTS)])
+def test_an_early_letter_with_one_guideline_line_for_each_item(variant: str) -> None:
+    # As the 2013 notice words it: "Medical Treatment Guideline(s) Used:" instead of the two
+    # lines of the claims administrator and MAXIMUS.
+    raw = SEEDS[1].read_text(encoding="utf-8")
+    expected = imr_llm.parse(raw)
+    raw = _decided_in_sentences(
+        raw, [i.service for i in expected.items], [i.outcome.value for i in expected.items]
+    )
+    raw = re.sub(
+        r"Claims Administrator guideline:.*?MAXIMUS guideline:",
+        "Medical Treatment Guideline(s) Used:",
+        raw,
+        flags=re.S,
+    )
+    det = imr_llm.parse(VARIANTS.get(variant, lambda raw: raw)(raw))
+    assert [(i.service, i.outcome) for i in det.items] == [
+        (i.service, i.outcome) for i in expected.items
+    ]
+    for item, before in zip(det.items, expected.items, strict=True):
+        assert item.claims_administrator_guideline is None
+        assert fold(item.maximus_guideline) == fold(before.maximus_guideline)
+        assert item.citations == [c for c in before.citations if c.source == "maximus"]
+        # (The planted instructions stand inside the last rationale, and stay text.)
+        assert fold(item.rationale).startswith(fold(before.rationale))
+
+
 def test_a_necessity_sentence_names_the_service_after_the_request_for() -> None:
     raw = (SEEDS[1]).read_text(encoding="utf-8")
     assert [i.service for i in imr_llm.parse(raw).items] == [

@@ -139,7 +139,8 @@ def _outcome_named(word: str) -> Outcome:
 _LIST_MARK = re.compile(r"(?:\d{1,2}[.)]|[-*])\s+")
 _ITEM_LABEL = (
     r"(?:claims\s*administrator\s*guideline|maximus\s*guideline|decision\s*rationale"
-    r"|medical\s*treatment\s*guidelines?|guidelines?(?:\s*used)?|rationale(?:\s*for\s*the\s*decision)?)"
+    r"|medical\s*treatment\s*guidelines?(?:\(s\))?(?:\s*used[^:\n]{0,40})?|guidelines?(?:\s*used)?"
+    r"|rationale(?:\s*for\s*the\s*decision)?)"
     r"\s*:"
 )
 # Only ever asked whether it matches: lazy, so the item's own heading is tried first.
@@ -960,6 +961,9 @@ def _fill_body(text: str, draft: _ItemDraft, body_end: int) -> None:
         draft.ca_guideline = _trimmed(text, ca.end(), ca_end)
     if mx:
         draft.maximus_guideline = _trimmed(text, mx.end(), rationale_at)
+    if not ca and not mx:  # early letters: "Medical Treatment Guideline(s) Used:", as notices
+        used = list(_NOTICE_GUIDELINE.finditer(text, body_start, rationale_at))
+        _notice_guidelines(text, draft, used, rationale_at)
     if rationale:
         draft.rationale = _trimmed(text, rationale.end(), body_end)
     else:
