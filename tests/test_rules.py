@@ -290,6 +290,63 @@ def test_an_early_letter_with_one_guideline_line_for_each_item(variant: str) -> 
         assert fold(item.rationale).startswith(fold(before.rationale))
 
 
+def _guidelines_in_sentences(raw: str) -> str:
+    """Each item's guideline lines as early letters word them: "The Claims Administrator
+    based its decision on ..." and "The Expert Reviewer based his/her decision on ..."."""
+    raw = re.sub(
+        r"Claims\s+Administrator\s+guideline:\s*(?:Decision\s+based\s+on\s+)?",
+        "The Claims Administrator based its decision on ",
+        raw,
+    )
+    return re.sub(
+        r"MAXIMUS\s+guideline:\s*(?:Decision\s+based\s+on\s+)?",
+        "The Expert Reviewer based his/her decision on ",
+        raw,
+    )
+
+
+@pytest.mark.parametrize("variant", ["as_delivered", *sorted(VARIANTS)])
+def test_early_letters_that_give_their_guidelines_in_sentences(variant: str) -> None:
+    deliver = VARIANTS.get(variant, lambda raw: raw)
+    wrong = []
+    for path in ALL_LETTERS:
+        raw = path.read_text(encoding="utf-8")
+        before = imr_llm.parse(raw)
+        early = _guidelines_in_sentences(
+            _decided_in_sentences(
+                raw, [i.service for i in before.items], [i.outcome.value for i in before.items]
+            )
+        )
+        det = imr_llm.parse(deliver(early))
+        facts = [(i.service, i.outcome, i.guideline_sources, i.pages) for i in det.items]
+        if facts != [(i.service, i.outcome, i.guideline_sources, i.pages) for i in before.items]:
+            wrong.append(path.stem)
+        if not all(i.rationale and i.maximus_guideline for i in det.items):
+            wrong.append(path.stem)
+    assert wrong == []
+
+
+def test_an_early_letter_whose_reviewer_found_the_claims_administrators_guideline_apt() -> None:
+    raw = SEEDS[1].read_text(encoding="utf-8")
+    before = imr_llm.parse(raw)
+    early = _guidelines_in_sentences(
+        _decided_in_sentences(
+            raw, [i.service for i in before.items], [i.outcome.value for i in before.items]
+        )
+    )
+    found = (
+        "The Expert Reviewer found that the MTUS Acupuncture Treatment Guidelines, cited by "
+        "the Claims Administrator, were relevant and appropriate for the employee's clinical "
+        "circumstance."
+    )
+    early = re.sub(r"The Expert Reviewer based his/her decision on [^\n]*", found, early, count=1)
+    item = imr_llm.parse(early).items[0]
+    assert item.service == before.items[0].service
+    assert item.claims_administrator_guideline == "MTUS Acupuncture Treatment Guidelines."
+    assert item.maximus_guideline == found
+    assert item.guideline_sources == ["MTUS"]
+
+
 def test_a_necessity_sentence_names_the_service_after_the_request_for() -> None:
     raw = (SEEDS[1]).read_text(encoding="utf-8")
     assert [i.service for i in imr_llm.parse(raw).items] == [

@@ -138,16 +138,28 @@ def _outcome_named(word: str) -> Outcome:
 
 _LIST_MARK = re.compile(r"(?:\d{1,2}[.)]|[-*])\s+")
 _ITEM_LABEL = (
-    r"(?:claims\s*administrator\s*guideline|maximus\s*guideline|decision\s*rationale"
+    r"(?:(?:claims\s*administrator\s*guideline|maximus\s*guideline|decision\s*rationale"
     r"|medical\s*treatment\s*guidelines?(?:\(s\))?(?:\s*used[^:\n]{0,40})?|guidelines?(?:\s*used)?"
     r"|rationale(?:\s*for\s*the\s*decision)?)"
     r"\s*:"
+    # Early letters open an item's guidelines with a sentence: "The Claims Administrator based
+    # its decision on ...", "The Expert Reviewer based his/her decision on ..." (or "found").
+    r"|the\s*(?:claims\s*administrator\s*based|expert\s*reviewer(?:'s)?\s*(?:based|found|decision)))"
 )
 # Only ever asked whether it matches: lazy, so the item's own heading is tried first.
 _AFTER_OUTCOME = _ci(r"\s*(?:" + _PAGE_FURNITURE + r"){0,2}?" + _ITEM_LABEL)
 _ONLY_SPACE_LEFT = re.compile(r"\s*\Z")
 # Labels, like headings, are found when the PDF text lost the spaces between their words.
 _CA_GUIDELINE = _ci(r"claims\s*administrator\s*guideline\s*:")
+# The early letters' guideline sentences (see _ITEM_LABEL): the claims administrator's value
+# is what its decision was based on; the reviewer's "found ..." sentence is its own value.
+_CA_BASED_ON = _ci(
+    r"the\s*claims\s*administrator\s*based\s*(?:its|their|his/her)\s*decision\s*on\s"
+)
+_REVIEWER_BASED_ON = _ci(
+    r"the\s*expert\s*reviewer\s*based\s*(?:his/her|his|her|their|its)\s*decision\s*on\s"
+    r"|(?=the\s*expert\s*reviewer\s*found\b)"
+)
 _MAXIMUS_GUIDELINE = _ci(r"maximus\s*guideline\s*:")
 _DECISION_RATIONALE = _ci(r"decision\s*rationale\s*:|rationale\s*for\s*the\s*decision\s*:")
 _SET_FORTH_BELOW = _ci(r"set\s*forth\s*below\s*:")
@@ -961,9 +973,8 @@ def _fill_body(text: str, draft: _ItemDraft, body_end: int) -> None:
         draft.ca_guideline = _trimmed(text, ca.end(), ca_end)
     if mx:
         draft.maximus_guideline = _trimmed(text, mx.end(), rationale_at)
-    if not ca and not mx:  # early letters: "Medical Treatment Guideline(s) Used:", as notices
-        used = list(_NOTICE_GUIDELINE.finditer(text, body_start, rationale_at))
-        _notice_guidelines(text, draft, used, rationale_at)
+    if not ca and not mx:
+        _early_guidelines(text, draft, body_start, rationale_at)
     if rationale:
         draft.rationale = _trimmed(text, rationale.end(), body_end)
     else:
@@ -975,6 +986,23 @@ def _fill_body(text: str, draft: _ItemDraft, body_end: int) -> None:
         draft.modified_by_ur = (
             low.find("modif", start, end) >= 0 or low.find("partially", start, end) >= 0
         ) and bool(_UR_MODIFIED_IN_RATIONALE.search(draft.rationale.value))
+
+
+def _early_guidelines(text: str, draft: _ItemDraft, start: int, rationale_at: int) -> None:
+    """Guidelines as early letters give them: "Medical Treatment Guideline(s) Used:" lines,
+    as the 2013 notice does, or "The Claims Administrator based its decision on ..." and "The
+    Expert Reviewer based his/her decision on ..." sentences."""
+    used = list(_NOTICE_GUIDELINE.finditer(text, start, rationale_at))
+    if used:
+        _notice_guidelines(text, draft, used, rationale_at)
+        return
+    ca = _CA_BASED_ON.search(text, start, rationale_at)
+    reviewer = _REVIEWER_BASED_ON.search(text, ca.end() if ca else start, rationale_at)
+    if ca:
+        ca_end = reviewer.start() if reviewer else rationale_at
+        draft.ca_guideline = _trimmed(text, ca.end(), ca_end)
+    if reviewer:
+        draft.maximus_guideline = _trimmed(text, reviewer.end(), rationale_at)
 
 
 # --- Medical professional review layout -----------------------------------------------------
