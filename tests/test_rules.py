@@ -401,6 +401,39 @@ def test_a_rationale_that_closes_with_the_necessity_sentence_is_no_item() -> Non
     assert [i.service for i in imr_llm.parse(cut).items] == [i.service for i in det.items]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "specialties", "licensure"),
+    [
+        (
+            "The independent Physician who reviewed the case file is certified in Physical "
+            "Medicine and Rehabilitation, has a subspecialty in Pain Medicine and is licensed to "
+            "practice in California.",
+            ["Physical Medicine and Rehabilitation", "Pain Medicine"],
+            ["California"],
+        ),
+        (
+            "The physician reviewer is Board Certified in Anesthesiology, has a subspecialty in "
+            "Pain Management and is licensed to practice in Texas and California.",
+            ["Anesthesiology", "Pain Management"],
+            ["Texas", "California"],
+        ),
+    ],
+    ids=["certified_in", "board_certified_with_subspecialty"],
+)
+def test_the_reviewers_credentials_told_in_a_sentence(
+    sentence: str, specialties: list[str], licensure: list[str]
+) -> None:
+    raw = SEEDS[1].read_text(encoding="utf-8")
+    told = re.compile(
+        r"The expert\s+reviewer is Board Certified in Occupational Medicine and is licensed to "
+        r"practice in California\."
+    )
+    assert told.search(raw)
+    det = imr_llm.parse(told.sub(sentence, raw))
+    assert det.reviewer.specialties == specialties
+    assert det.reviewer.licensure == licensure
+
+
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_reviewer_and_claimant_facts_survive_every_quirk(variant: str) -> None:
     # Re-wrapping splits a credentials list over lines, or joins the next label onto its line.

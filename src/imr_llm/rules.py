@@ -420,6 +420,12 @@ _BOARD_CERTIFIED = _ci(
     r"(?=\s+and\s+(?:is\s+)?(?:currently\s+)?licensed|\.\s|\.$|\s+and\s+has\s+been)",
     _S,
 )
+# Early letters: "The independent Physician who reviewed the case file is certified in ...".
+_REVIEWER_CERTIFIED = _ci(
+    r"\b(?:reviewer|physician)\b[^.]{0,80}?\b(?:is|was)\s+certified\s+in\s+(?P<v>.{1,300}?)"
+    r"(?=\s+and\s+(?:is\s+)?(?:currently\s+)?licensed|\.\s|\.$|\s+and\s+has\s+been)",
+    _S,
+)
 _SUBSPECIALTY = re.compile(r",?\s*(?:and\s+)?(?:has|with)\s+a\s+sub-?specialty\s+in\s+", _I)
 _LICENSED_IN = re.compile(
     r"licensed\s+to\s+practice\s+in\s+(?P<v>[A-Z][A-Za-z .,]+?)(?=\.|\s+and\s+(?:has|is)\b|\n\n)",
@@ -1543,6 +1549,8 @@ def _reviewer(text: str) -> Draft:
     else:
         at = _lowered(text).find("board")
         board = _BOARD_CERTIFIED.search(text, at) if at >= 0 else None
+        if board is None and "ertified in" in text:
+            board = _REVIEWER_CERTIFIED.search(text)
         if board:
             named = _fold(board.group("v"))
             parts = _SUBSPECIALTY.split(named) if "specialty" in named.lower() else [named]
