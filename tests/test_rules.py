@@ -347,6 +347,34 @@ def test_an_early_letter_whose_reviewer_found_the_claims_administrators_guidelin
     assert item.guideline_sources == ["MTUS"]
 
 
+_EARLY_HEADER = """Independent Medical Review Final Determination Letter
+
+Dated: 10/30/2013
+
+Employee: [redacted]
+Claim Number: [redacted]
+Date of UR Decision: 7/31/2013
+Date of Injury: 4/15/2011
+IMR Case Number: CM13-0000193
+
+Final Determination: UPHOLD
+This means we decided that none of the disputed items/services are medically necessary and
+appropriate.
+
+"""
+
+
+@pytest.mark.parametrize("variant", ["as_delivered", *sorted(VARIANTS)])
+def test_an_early_letters_header_labels(variant: str) -> None:
+    raw = _EARLY_HEADER + SEEDS[1].read_text(encoding="utf-8")
+    det = imr_llm.parse(VARIANTS.get(variant, lambda raw: raw)(raw))
+    assert det.case_number == "CM13-0000193"
+    assert det.decision_date == date(2013, 10, 30)
+    assert det.ur_denial_date == date(2013, 7, 31)
+    assert det.claimant.date_of_injury == date(2011, 4, 15)
+    assert not any("final determination is" in w for w in det.warnings)
+
+
 def test_a_necessity_sentence_names_the_service_after_the_request_for() -> None:
     raw = (SEEDS[1]).read_text(encoding="utf-8")
     assert [i.service for i in imr_llm.parse(raw).items] == [

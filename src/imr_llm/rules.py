@@ -235,6 +235,12 @@ _NOTICE_GUIDELINE = _ci(
     r"Medical\s+Treatment\s+Guidelines?(?:\(s\))?\s+Used"
     r"(?:\s+by\s+the\s+(?P<by>[a-z/]+(?:\s+[a-z/]+){0,3}?))?\s*:"
 )
+# Early letters' header labels for two of the fields: "Dated: 10/30/2013" (the decision's
+# date) and "Date of UR Decision: 7/31/2013".
+_EARLY_HEADER_DATES = (
+    ("decision_date", _ci(r"\bDated\s*:\s*(?P<v>" + _DATE + ")")),
+    ("ur_denial_date", _ci(r"Date\s+of\s+UR\s+(?:Decision|Denial)\s*:\s*(?P<v>" + _DATE + ")")),
+)
 _NOTICE_DATED = _ci(
     r"Notice\s+of\s+Independent\s+Medical\s+Review\s+Determination\s*"
     r"(?:Dated|Date)\s*:\s*(?P<v>" + _DATE + ")"
@@ -1374,6 +1380,11 @@ def _header_facts(text: str, region: str, fmt: LetterFormat) -> dict[str, date |
     m = _HEADER_INJURY.search(region)
     if m:
         facts["date_of_injury"] = _to_date(_header_value(m))
+    for name, pattern in _EARLY_HEADER_DATES:
+        if facts.get(name) is None:
+            m = pattern.search(region)
+            if m:
+                facts[name] = _to_date(m.group("v"))
     if fmt is LetterFormat.NOTICE_2013:
         for name, pattern in (
             ("decision_date", _NOTICE_DATED),
