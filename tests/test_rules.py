@@ -462,6 +462,23 @@ def test_the_reviewers_credentials_told_in_a_sentence(
     assert det.reviewer.licensure == licensure
 
 
+@pytest.mark.parametrize("variant", ["as_delivered", *sorted(VARIANTS)])
+def test_a_title_in_lower_case_after_a_rationales_last_sentence(variant: str) -> None:
+    # Titles may start in lower case ("purchase of a bath/shower chair"); once a letter loses
+    # its blank lines, the full stop that ends the rationale before still ends it.
+    det = imr_llm.parse(LETTERS / "txt" / "CM16-0245466.txt")
+    start, end = det.items[1].spans["service"]
+    title = "purchase of a bath/shower chair (unknown quantity)"
+    raw = det.text[:start] + title + det.text[end:]
+    assert det.text[:start].rstrip().endswith("is not medically necessary.")
+    got = imr_llm.parse(VARIANTS.get(variant, lambda raw: raw)(raw))
+    assert [i.service for i in got.items] == [
+        *(i.service for i in det.items[:1]),
+        title,
+        *(i.service for i in det.items[2:]),
+    ]
+
+
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_reviewer_and_claimant_facts_survive_every_quirk(variant: str) -> None:
     # Re-wrapping splits a credentials list over lines, or joins the next label onto its line.

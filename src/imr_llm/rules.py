@@ -857,7 +857,7 @@ def _conclusion_in_line(text: str, start: int, upper: int) -> int:
     found = -1
     for m in _CONCLUDING_WORD.finditer(_lowered(text), start, upper):
         following = text[m.end() : m.end() + 1]
-        if (following.isupper() or following.isdigit()) and _CONCLUSION_VERB.search(
+        if _opens_title(following, stopped="." in m.group()) and _CONCLUSION_VERB.search(
             text, max(start, m.start() - 120), m.start()
         ):
             found = m.end()
@@ -910,13 +910,21 @@ def _last_conclusion(text: str, lower: int, start: int, upper: int) -> int:
             following = text[end : end + 1]
             line_start = text.rfind("\n", lower, word_start) + 1
             sentence_start = max(line_start - 120, lower)
-            if (following.isupper() or following.isdigit()) and _CONCLUSION_VERB.search(
+            stopped = low[word_start:newline].rstrip(" \t").endswith(".")
+            if _opens_title(following, stopped=stopped) and _CONCLUSION_VERB.search(
                 text, sentence_start, word_start
             ):
                 return end
             stop = word_start
         newline = low.rfind("\n", start, min(stop, newline))
     return -1
+
+
+def _opens_title(following: str, *, stopped: bool) -> bool:
+    """Whether the character after a rationale's conclusion can open the next title: a
+    capital or a digit, or after a full stop any letter (a few titles start in lower case:
+    "purchase of a bath/shower chair")."""
+    return following.isupper() or following.isdigit() or (stopped and following.isalpha())
 
 
 def _conclusion_before(low: str, start: int, newline: int) -> int | None:
