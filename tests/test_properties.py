@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import imr_llm
 from imr_llm import ImrError
-from tests.conftest import DATA, SEEDS
+from tests.conftest import DATA, LABELS, LETTERS, SEEDS
+from tests.variants import VARIANTS
 
 # The samples and the constructed letters in the other layouts.
 SAMPLES = [*SEEDS, *sorted((DATA / "layouts").glob("*.txt"))]
@@ -153,3 +156,55 @@ def test_a_header_value_never_goes_to_another_label(
         assert value is None or value == _HEADER_TRUTH[name][1], name
     if not blank:
         assert all(found.values())
+
+
+# Titles as letters name treatments: the labelled real letters' own, and more in their style,
+# with the punctuation titles carry (doses, "#60", slashes, brackets, colons, abbreviations).
+_TITLES = sorted(
+    {service for label in LABELS.values() for service in label["services"]}
+    | {
+        "Norco 10/325mg #120",
+        "Tramadol ER 150mg, #30",
+        "Physical therapy x 12 (2x6)",
+        "Home health care, 4 hours per day, 7 days per week",
+        "Lumbar ESI L4-5 & L5-S1",
+        "Toradol 60mg IM injection, DOS: 11/10/2016",
+        "Compound cream: Flurbiprofen 20%/Lidocaine 5% 180gm",
+        "Zolpidem 10mg #30; 1 refill",
+        "Left knee arthroscopy / meniscectomy",
+        "Dr. Smith follow up visit",
+        "Fexmid 7.5mg. #60",
+        "Retro. DOS 10/12/16 Ketoprofen cream",
+        'Ondansetron ODT 8mg #30 "for nausea"',
+        "Consult w/ Dr. Lee, spine surgeon",
+        "purchase of a bath/shower chair",
+    }
+)
+_UNMODIFIED = [
+    path
+    for path in sorted((LETTERS / "txt").glob("*.txt"))
+    if not any(item.modified_by_ur for item in imr_llm.parse(path).items)
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(_UNMODIFIED),
+    st.lists(st.sampled_from(_TITLES), min_size=21, max_size=21),
+    st.sampled_from(["as_delivered", *sorted(VARIANTS)]),
+)
+def test_any_title_is_read_back_under_any_delivery_quirk(
+    path: Path, titles: list[str], variant: str
+) -> None:
+    det = imr_llm.parse(path)
+    titles = titles[: len(det.items)]
+    pieces, at = [], 0
+    for item, title in zip(det.items, titles, strict=False):
+        start, end = item.spans["service"]
+        pieces += [det.text[at:start], title]
+        at = end
+    letter = "".join(pieces) + det.text[at:]
+    got = imr_llm.parse(VARIANTS.get(variant, lambda raw: raw)(letter))
+    assert [(i.service, i.outcome) for i in got.items] == [
+        (title, item.outcome) for title, item in zip(titles, det.items, strict=False)
+    ]
