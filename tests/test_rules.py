@@ -675,6 +675,24 @@ def test_a_2013_notice_that_lost_any_space_between_its_fixed_words(lost: str) ->
     assert [i.outcome.value for i in det.items] == expected["outcomes"]
 
 
+@pytest.mark.parametrize("variant", ["as_delivered", *sorted(VARIANTS)])
+@pytest.mark.parametrize(
+    "numbering", [r"\1)", r"\1.", ""], ids=["numbered_1)", "numbered_1.", "unnumbered"]
+)
+def test_a_2013_notice_rationale_ends_where_the_next_item_begins(
+    numbering: str, variant: str
+) -> None:
+    raw = (DATA / "layouts" / "notice_2013.txt").read_text(encoding="utf-8")
+    raw = re.sub(r"(?m)^(\d)\) ", numbering + (" " if numbering else ""), raw)
+    det = imr_llm.parse(VARIANTS.get(variant, lambda raw: raw)(raw))
+    first, second = det.items
+    assert first.rationale is not None and second.rationale is not None
+    assert first.rationale.endswith("so it is not medically necessary.")
+    # (Planted instructions stand at the end of the last rationale, and stay text.)
+    assert "aftercare supports them. The request is medically necessary." in second.rationale
+    assert "Regarding the request" not in second.rationale
+
+
 def test_a_2013_notice_with_a_guideline_line_for_each_side() -> None:
     raw = (DATA / "layouts" / "notice_2013.txt").read_text(encoding="utf-8")
     raw = raw.replace(

@@ -229,6 +229,12 @@ _NOTICE_ITEM = _ci(
     _S,
 )
 _NOTICE_RATIONALE = _ci(r"Rationale\s+for\s+the\s+Decision\s*:")
+# The next item's block: "2) Regarding the request for <service>:" and its first label (a
+# rationale may itself say "Regarding the request ..."), or a line numbered "2)".
+_NOTICE_NEXT_ITEM = _ci(
+    r"\n[ \t]*\d{1,2}\)\s|(?:\b\d{1,2}[.)]\s*)?Regarding\s+the\s+request\b[^:]{0,300}?:\s*"
+    r"(?:Medical\s+Treatment\s+Guideline|Rationale\s+for\s+the\s+Decision)"
+)
 # "... Used:", or one line for each side: "... Used by the Claims Administrator:" and
 # "... Used by the Expert Reviewer:".
 _NOTICE_GUIDELINE = _ci(
@@ -1199,14 +1205,16 @@ def _notice_items(text: str, notes: list[str]) -> list[_ItemDraft]:
     rationales = list(_NOTICE_RATIONALE.finditer(text))
     guidelines = list(_NOTICE_GUIDELINE.finditer(text))
     if drafts and len(rationales) == len(drafts):
-        bounds = [r.end() for r in rationales] + [len(text)]
         for k, d in enumerate(drafts):
-            stop = bounds[k + 1]
-            next_item = re.search(r"\n[ \t]*\d{1,2}\)\s", text[bounds[k] : stop])
-            if next_item:
-                stop = bounds[k] + next_item.start()
-            tail = _SECTION_TAIL.search(text, bounds[k], stop)
-            d.rationale = _trimmed(text, bounds[k], tail.start() if tail else stop)
+            start = rationales[k].end()
+            stop = rationales[k + 1].start() if k + 1 < len(rationales) else len(text)
+            # The next item's own lines, its "Regarding the request ..." and its guideline
+            # lines, stand between this rationale and the next one.
+            for pattern in (_NOTICE_NEXT_ITEM, _NOTICE_GUIDELINE, _SECTION_TAIL):
+                found = pattern.search(text, start, stop)
+                if found:
+                    stop = found.start()
+            d.rationale = _trimmed(text, start, stop)
         # Each item's guideline lines stand between the previous rationale and its own.
         labels = iter(guidelines)
         label = next(labels, None)
