@@ -66,6 +66,27 @@ def test_bad_inputs_raise_typed_errors(
     assert str(path) in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"PK\x03\x04\x14\x00\x06\x00word/document.xml", "save the letter as PDF or plain text"),
+        (b"{\\rtf1\\ansi IMR ISSUES, DECISIONS AND RATIONALES}", "rich-text"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "needs OCR first"),
+        (b"II*\x00\x08\x00\x00\x00", "needs OCR first"),
+        (b"\x1f\x8b\x08\x00", "decompress it first"),
+    ],
+    ids=["docx", "rtf", "jpeg", "tiff", "gzip"],
+)
+def test_a_document_the_reader_does_not_read_is_named_with_what_to_do(
+    tmp_path: Path, content: bytes, says: str
+) -> None:
+    path = tmp_path / "letter.txt"
+    path.write_bytes(content)
+    with pytest.raises(BinaryInputError) as caught:
+        imr_llm.parse(path)
+    assert says in caught.value.message
+
+
 def test_a_missing_file() -> None:
     with pytest.raises(InputNotFoundError):
         read("/no/such/letter.txt")

@@ -82,7 +82,8 @@ class InputTooLargeError(InputError):
 
 
 class BinaryInputError(InputError):
-    """Bytes that are neither text nor a PDF (an image, an archive, ...)."""
+    """Bytes that are neither plain text nor a PDF (an image, an archive, a Word or RTF
+    document); the message says which, where its first bytes tell, and what to do."""
 
 
 class DecodeError(InputError):

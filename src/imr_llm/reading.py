@@ -98,6 +98,11 @@ def _decode(data: bytes, source: str | None) -> tuple[str, list[str]]:
         except UnicodeDecodeError as exc:
             raise DecodeError("the input claims UTF-16 but does not decode", source=source) from exc
     sample = data[:8192]
+    for magic, kind, advice in _BINARY_KINDS:
+        if data.startswith(magic):
+            raise BinaryInputError(
+                f"the input is {kind}, not text or a PDF: {advice}", source=source
+            )
     if b"\x00" in sample or _control_ratio(sample) > 0.05:
         raise BinaryInputError(
             "the input is binary data, not text or a PDF (an image or archive?)", source=source
@@ -113,6 +118,22 @@ def _decode(data: bytes, source: str | None) -> tuple[str, list[str]]:
             "the text is neither UTF-8 nor Windows-1252; convert it to UTF-8", source=source
         ) from exc
     return text, ["the text was not UTF-8; it was read as Windows-1252 (cp1252)"]
+
+
+# What a binary input most often is, by its first bytes, and what to do about it.
+_SAVE_AS = "save the letter as PDF or plain text"
+_OCR = "a scanned letter needs OCR first (for example `ocrmypdf scan.pdf letter.pdf`)"
+_BINARY_KINDS = (
+    (b"PK\x03\x04", "a Word document or another zip archive", _SAVE_AS),
+    (b"\xd0\xcf\x11\xe0", "a Word document (.doc)", _SAVE_AS),
+    (b"{\\rtf", "a rich-text (.rtf) document", _SAVE_AS),
+    (b"\x89PNG", "an image (PNG)", _OCR),
+    (b"\xff\xd8\xff", "an image (JPEG)", _OCR),
+    (b"II*\x00", "an image (TIFF)", _OCR),
+    (b"MM\x00*", "an image (TIFF)", _OCR),
+    (b"GIF8", "an image (GIF)", _OCR),
+    (b"\x1f\x8b", "a gzip archive", "decompress it first"),
+)
 
 
 def _control_ratio(sample: bytes) -> float:
