@@ -479,6 +479,21 @@ def test_a_title_in_lower_case_after_a_rationales_last_sentence(variant: str) ->
     ]
 
 
+@pytest.mark.parametrize(
+    ("upheld", "overturned"),
+    [("Uphe1d", "0verturned"), ("UpheId", "Overtumed"), ("Uphe|d", "0vertumed")],
+)
+def test_outcome_words_as_ocr_misreads_them(upheld: str, overturned: str) -> None:
+    wrong = []
+    for case in LABELS:
+        raw = (LETTERS / "txt" / f"{case}.txt").read_text(encoding="utf-8")
+        misread = raw.replace("Upheld", upheld).replace("Overturned", overturned)
+        det = imr_llm.parse(misread)
+        if [i.outcome.value for i in det.items] != LABELS[case]["outcomes"]:
+            wrong.append(case)
+    assert wrong == []
+
+
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_reviewer_and_claimant_facts_survive_every_quirk(variant: str) -> None:
     # Re-wrapping splits a credentials list over lines, or joins the next label onto its line.

@@ -94,7 +94,8 @@ def _spaced(word: str) -> str:
 
 
 # The outcome words, and what OCR makes of them ("Overtumed": it reads "rn" as "m").
-_OUTCOME_WORDS = _spaced("upheld") + "|" + _spaced("overtu") + r" ?(?:r ?n|m) ?e ?d"
+# OCR also reads "l" as "1", "I" or "|", and "O" as "0" ("Uphe1d", "0verturned").
+_OUTCOME_WORDS = _spaced("uphe") + r" ?[l1i|] ?d|[o0] ?" + _spaced("vertu") + r" ?(?:r ?n|m) ?e ?d"
 _AFTER_SEPARATOR = (
     r"[ \t]*(?:\n[ \t]*){0,2}"
     # Furniture is looked for only where an outcome opens one of the next two lines but one:
