@@ -196,12 +196,15 @@ _CUES: list[_Cue] = [
     ),
     _cue(
         _R.NO_FUNCTIONAL_IMPROVEMENT,
-        "functional",
         # "significant objective functional improvement ... with the previous visits was not
-        # indicated": the negation follows, within the clause.
+        # indicated": the negation follows, within the clause. Keyed on the negation, which is
+        # rarer than "functional", and searched for back from it.
+        "not indicated|not documented|not noted|not reported|not shown|not demonstrated"
+        "|not evident|not established|not provided|not clearly|not objectively",
         r"functional\s+(?:improvement|gains?|benefit)[^.;]{0,80}?\b(?:was|were|has\s+been|have"
         r"\s+been|had\s+been)\s+not\s+(?:\w++\s++)?(?:indicated|documented|noted|reported|shown"
         r"|demonstrated|evident|established|provided)",
+        reach=130,
     ),
     _cue(
         _R.NO_FUNCTIONAL_IMPROVEMENT,
