@@ -79,6 +79,20 @@ def test_a_letter_whose_items_may_be_incomplete_says_so_in_both_languages() -> N
     assert "We may have missed" not in imr_llm.render_letter(complete, format="md")
 
 
+def test_a_letter_whose_outcomes_contradict_its_overall_decision_says_so() -> None:
+    # Sample 001 upholds both items; a letter that says it overturned them all is in doubt.
+    raw = "Final Determination: OVERTURN\n\n" + SEEDS[1].read_text(encoding="utf-8")
+    det = imr_llm.parse(raw)
+    assert det.may_misread_outcomes and not det.may_miss_items
+    assert "We may have read a decision wrongly" in imr_llm.render_letter(det, format="md")
+    assert "We may have read a decision wrongly" in imr_llm.render_letter(det)
+    es = imr_llm.render_letter(det, format="md", language="es")
+    assert "hayamos leído mal una decisión" in es
+    plain = imr_llm.parse(SEEDS[1])
+    assert not plain.may_misread_outcomes
+    assert "read a decision wrongly" not in imr_llm.render_letter(plain, format="md")
+
+
 def test_html_escapes_letter_text_and_has_a_print_stylesheet() -> None:
     det = imr_llm.parse(SEEDS[3])
     html = imr_llm.render_letter(det)

@@ -413,6 +413,7 @@ def test_items_that_contradict_the_letters_overall_determination_are_warned_of(
     assert [i.outcome for i in det.items] == [Outcome.UPHELD, Outcome.UPHELD]
     warned = [w for w in det.warnings if "final determination is" in w]
     assert bool(warned) is disagrees
+    assert det.may_misread_outcomes is disagrees
     if disagrees:
         assert warned[0].startswith(f"the letter's final determination is {overall}, but")
 
@@ -668,6 +669,7 @@ def test_a_professional_review_issue_that_asks_the_question_takes_the_headings_a
     # and the letter says so only there, which the warnings tell.
     assert [i.outcome for i in det.items] == [Outcome.UPHELD, Outcome.UPHELD]
     assert any(w.startswith("2 item(s) of the issue list state no outcome") for w in det.warnings)
+    assert det.may_misread_outcomes
 
 
 def test_the_2013_notice_lists_each_item_once_despite_the_lost_space() -> None:

@@ -29,6 +29,13 @@ def test_a_letter_that_may_miss_items_is_marked_on_its_rows() -> None:
     det = imr_llm.parse(raw.replace("X-ray of the lumbar spine:  Upheld", "X-ray: Upheld (below)"))
     (row,) = item_rows([det])
     assert row["may_miss_items"] is True
+    assert row["may_misread_outcomes"] is False
+
+
+def test_a_letter_whose_outcomes_may_be_misread_is_marked_on_its_rows() -> None:
+    raw = "Final Determination: PARTIAL OVERTURN\n\n" + SEEDS[1].read_text(encoding="utf-8")
+    rows = item_rows([imr_llm.parse(raw)])
+    assert [row["may_misread_outcomes"] for row in rows] == [True, True]
 
 
 def test_results_round_trip_through_jsonl(

@@ -169,6 +169,7 @@ def _context(determination: Determination, language: Language) -> dict[str, Any]
         "t": t,
         "headline": headline,
         "may_miss_items": determination.may_miss_items,
+        "may_misread_outcomes": determination.may_misread_outcomes,
         "items": items,
         "any_approved": approved > 0,
         "any_denied": approved < len(items),

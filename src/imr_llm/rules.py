@@ -28,7 +28,14 @@ from imr_llm._casefold import ci as _ci
 from imr_llm._casefold import lowered as _lowered
 from imr_llm._literals import ASCII_WORD_CHARS, LiteralSet
 from imr_llm.errors import NotADeterminationError
-from imr_llm.schema import ITEMS_MAY_BE_MISSING, Determination, LetterFormat, Outcome, Span
+from imr_llm.schema import (
+    ITEMS_MAY_BE_MISSING,
+    OUTCOMES_TO_CHECK,
+    Determination,
+    LetterFormat,
+    Outcome,
+    Span,
+)
 
 __all__ = ["Draft", "draft_normalized", "parse_normalized"]
 
@@ -620,7 +627,7 @@ def _overall_disagreement(overall: str, drafts: list[_ItemDraft]) -> str | None:
     found = ", ".join(f"{d.service.value!r}: {d.outcome.value}" for d in drafts)
     return (
         f"the letter's final determination is {said}, but its items read {found}: "
-        "check each outcome against the letter"
+        f"{OUTCOMES_TO_CHECK}"
     )
 
 
@@ -1135,7 +1142,7 @@ def _professional_review_items(text: str, notes: list[str]) -> list[_ItemDraft]:
         heading = "its rationale heading" if rationale_heading else "the layout"
         notes.append(
             f"{inferred} item(s) of the issue list state no outcome; taken from {heading} "
-            f"({default.value}): check the letter's wording"
+            f"({default.value}): {OUTCOMES_TO_CHECK}"
         )
     if len(drafts) > 1 and rationale:
         notes.append("this layout gives one rationale for all items; each item carries it")

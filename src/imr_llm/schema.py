@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
     "ITEMS_MAY_BE_MISSING",
+    "OUTCOMES_TO_CHECK",
     "SCHEMA_VERSION",
     "Citation",
     "Claimant",
@@ -40,6 +41,11 @@ SCHEMA_VERSION = "1"
 ITEMS_MAY_BE_MISSING = "an item may be missing"
 """How a warning ends when the letter seems to decide more items than were read: whoever
 shows the items to a person should say so (see :attr:`Determination.may_miss_items`)."""
+
+OUTCOMES_TO_CHECK = "check each outcome against the letter"
+"""How a warning ends when the letter gives reason to doubt an outcome as read (it contradicts
+the letter's overall decision, or the letter states no outcome for an item): whoever shows
+the outcomes to a person should say so (see :attr:`Determination.may_misread_outcomes`)."""
 
 Span = tuple[int, int]
 """``(start, end)`` character offsets into :attr:`Determination.text`."""
@@ -280,6 +286,12 @@ class Determination(_Model):
     def may_miss_items(self) -> bool:
         """Whether a warning says the letter may decide more items than :attr:`items` holds."""
         return any(w.endswith(ITEMS_MAY_BE_MISSING) for w in self.warnings)
+
+    @property
+    def may_misread_outcomes(self) -> bool:
+        """Whether a warning gives reason to doubt an outcome as read (see
+        :data:`OUTCOMES_TO_CHECK`)."""
+        return any(w.endswith(OUTCOMES_TO_CHECK) for w in self.warnings)
 
     @property
     def upheld(self) -> list[DisputedItem]:

@@ -40,6 +40,7 @@ def item_rows(determinations: Iterable[Determination]) -> list[dict[str, Any]]:
             "items_in_letter": len(det.items),
             # Filter these out for rates: the letter may decide items that were not read.
             "may_miss_items": det.may_miss_items,
+            "may_misread_outcomes": det.may_misread_outcomes,
         }
         for item in det.items:
             rows.append(
