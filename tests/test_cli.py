@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import subprocess
@@ -62,6 +63,11 @@ def test_a_folder_stands_for_the_letters_in_it(
     letters.mkdir()
     for seed in reversed(SEEDS[:3]):
         (letters / seed.name).write_bytes(seed.read_bytes())
+    (letters / "zz_saved_page.html").write_text(
+        "<html><body><pre>"
+        + html.escape(SEEDS[3].read_text(encoding="utf-8"))
+        + "</pre></body></html>"
+    )
     (letters / "notes.md").write_text("not a letter")
     (letters / "older").mkdir()
     empty = tmp_path / "empty"
@@ -69,12 +75,13 @@ def test_a_folder_stands_for_the_letters_in_it(
     code, rows, err = run_cli(["parse", str(letters), str(SEEDS[4]), str(empty)], capsys)
     assert [Path(r["source"]).name for r in rows] == [
         *(p.name for p in SEEDS[:3]),
+        "zz_saved_page.html",
         SEEDS[4].name,
         "empty",
     ]
-    assert all("items" in r for r in rows[:4])
-    assert rows[4]["error"]["type"] == "InputError"
-    assert "folder" in rows[4]["error"]["message"]
+    assert all("items" in r for r in rows[:5])
+    assert rows[5]["error"]["type"] == "InputError"
+    assert "folder" in rows[5]["error"]["message"]
     assert code == 1
     assert "Traceback" not in err
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,35 @@ def test_a_document_the_reader_does_not_read_is_named_with_what_to_do(
     with pytest.raises(BinaryInputError) as caught:
         imr_llm.parse(path)
     assert says in caught.value.message
+
+
+def _as_html(raw: str, style: str) -> str:
+    lines = [html.escape(line).replace(" ", "&nbsp;", 1) for line in raw.splitlines()]
+    if style == "paragraphs":
+        body = "\n".join(f"<p>{line}</p>" if line.strip() else "<p></p>" for line in lines)
+    elif style == "line_breaks":
+        body = "<div>" + "<br>\n".join(lines) + "</div>"
+    else:  # preformatted: the text as it is, in one <pre>
+        body = "<pre>" + html.escape(raw) + "</pre>"
+    return (
+        "<!DOCTYPE html>\n<html><head><title>IMR letter: Upheld</title>"
+        "<style>p { margin: 0 }</style></head>\n"
+        f"<body>{body}<script>document.title = 'Overturned';</script></body></html>"
+    )
+
+
+@pytest.mark.parametrize("style", ["paragraphs", "line_breaks", "preformatted"])
+@pytest.mark.parametrize("path", SEEDS, ids=[p.name for p in SEEDS])
+def test_a_letter_saved_as_html_reads_as_its_text(tmp_path: Path, path: Path, style: str) -> None:
+    raw = path.read_text(encoding="utf-8")
+    page = tmp_path / "letter.html"
+    page.write_text(_as_html(raw, style), encoding="utf-8")
+    det, expected = imr_llm.parse(page), imr_llm.parse(raw)
+    assert [(i.service, i.outcome, i.rationale) for i in det.items] == [
+        (i.service, i.outcome, i.rationale) for i in expected.items
+    ]
+    assert (det.reviewer, det.claimant) == (expected.reviewer, expected.claimant)
+    assert any("HTML" in w for w in det.warnings)
 
 
 def test_a_missing_file() -> None:

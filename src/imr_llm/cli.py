@@ -30,11 +30,11 @@ app.add_typer(batch_app, name="batch")
 Paths = Annotated[
     list[Path],
     typer.Argument(
-        help="Letters: .txt or .pdf files, or folders of them (read in name order).",
+        help="Letters: .txt, .pdf or .html files, or folders of them (read in name order).",
         show_default=False,
     ),
 ]
-_LETTER_SUFFIXES = (".txt", ".pdf")
+_LETTER_SUFFIXES = (".txt", ".pdf", ".html", ".htm")
 
 
 def _letters_in(paths: list[Path]) -> list[Path]:

@@ -1,4 +1,5 @@
-"""Getting text out of a file: ``.txt`` (UTF-8, else cp1252) and ``.pdf`` (pypdf).
+"""Getting text out of a file: ``.txt`` (UTF-8, else cp1252), ``.pdf`` (pypdf), and a
+letter saved from a web page or an e-mail as HTML (its text, without the markup).
 
 Every way a file can be unreadable becomes a typed :class:`~imr_llm.errors.InputError`
 with a message a person can act on.
@@ -10,7 +11,9 @@ import hashlib
 import io
 import logging
 import os
+import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 from imr_llm.errors import (
@@ -52,7 +55,7 @@ def read(path: str | os.PathLike[str]) -> RawLetter:
     if p.is_dir():
         raise InputError(
             "this is a folder, not a letter: pass the letters in it (the command line reads "
-            "a folder's .txt and .pdf files itself)",
+            "a folder's .txt, .pdf and .html files itself)",
             source=source,
         )
     if not p.is_file():
@@ -84,6 +87,9 @@ def read_bytes(data: bytes, *, source: str | None = None) -> RawLetter:
         text = _pdf_text(data, source)
         return RawLetter(text=text, sha256=digest, source=source)
     text, warnings = _decode(data, source)
+    if _HTML_START.match(text):
+        text = _html_text(text)
+        warnings = [*warnings, "the file is HTML: its text was read, without the markup"]
     if not text.strip():
         raise EmptyInputError("the input is empty (no text at all)", source=source)
     return RawLetter(text=text, sha256=digest, source=source, warnings=warnings)
@@ -134,6 +140,51 @@ _BINARY_KINDS = (
     (b"GIF8", "an image (GIF)", _OCR),
     (b"\x1f\x8b", "a gzip archive", "decompress it first"),
 )
+
+
+_HTML_START = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S)
+# Elements that stand on lines of their own, so their text keeps the letter's line breaks.
+_HTML_BLOCKS = frozenset(
+    "address article aside blockquote br dd div dl dt footer h1 h2 h3 h4 h5 h6 header hr li "
+    "main nav ol p pre section table tbody td th thead tr ul".split()
+)
+_HTML_HIDDEN = frozenset({"head", "script", "style", "template", "title"})
+
+
+class _TextOfHtml(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.pieces: list[str] = []
+        self.hidden = 0  # inside <head>, <script>, <style> ...
+        self.preformatted = 0  # inside <pre>
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._enter_or_leave(tag, +1)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._enter_or_leave(tag, -1)
+
+    def _enter_or_leave(self, tag: str, step: int) -> None:
+        if tag in _HTML_HIDDEN:
+            self.hidden = max(0, self.hidden + step)
+        elif tag in _HTML_BLOCKS:
+            self.pieces.append("\n")
+            if tag == "pre":
+                self.preformatted = max(0, self.preformatted + step)
+
+    def handle_data(self, data: str) -> None:
+        if self.hidden:
+            return
+        # Outside <pre>, line breaks in the source are its layout, not the letter's.
+        self.pieces.append(data if self.preformatted else data.replace("\n", " "))
+
+
+def _html_text(markup: str) -> str:
+    """The text of an HTML page, one line per paragraph, cell or line break."""
+    parser = _TextOfHtml()
+    parser.feed(markup)
+    parser.close()
+    return "".join(parser.pieces)
 
 
 def _control_ratio(sample: bytes) -> float:
