@@ -495,6 +495,21 @@ def test_outcome_words_as_ocr_misreads_them(upheld: str, overturned: str) -> Non
     assert wrong == []
 
 
+@pytest.mark.parametrize("variant", ["as_delivered", *sorted(VARIANTS)])
+def test_the_first_title_with_a_full_stop_inside_starts_after_the_sections_opening(
+    variant: str,
+) -> None:
+    # "... set forth below: Pain management consultation. Follow-up visits x3: Upheld": with
+    # the lines joined, nothing but the opening sentence stands before the first title.
+    det = imr_llm.parse(LETTERS / "txt" / "CM17-0004547.txt")
+    start, end = det.items[0].spans["service"]
+    title = "Pain management consultation. Follow-up visits x3"
+    raw = det.text[:start] + title + det.text[end:]
+    assert "set forth below:" in det.text[start - 60 : start]
+    got = imr_llm.parse(VARIANTS.get(variant, lambda raw: raw)(raw))
+    assert [i.service for i in got.items] == [title, *(i.service for i in det.items[1:])]
+
+
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_reviewer_and_claimant_facts_survive_every_quirk(variant: str) -> None:
     # Re-wrapping splits a credentials list over lines, or joins the next label onto its line.

@@ -557,7 +557,7 @@ def draft_normalized(
         drafts = _professional_review_items(text, notes)
     else:
         found = _decisions_heading(text)
-        start, end = _decisions_region(text, found[1] if found else None)
+        start, end, introduced = _decisions_region(text, found[1] if found else None)
         if found is None:
             if fmt is not LetterFormat.UNKNOWN:
                 notes.append(
@@ -568,7 +568,7 @@ def draft_normalized(
                 "the decisions section appears more than once: this text seems to hold several "
                 "letters, and the items of all of them are listed; parse each letter on its own"
             )
-        drafts = _titled_items(text, start, end, notes)
+        drafts = _titled_items(text, start, end, notes, introduced=introduced)
 
     if not drafts:
         notes.append("no disputed items with an outcome were found in this letter")
@@ -672,13 +672,14 @@ def _decisions_heading(text: str) -> tuple[_CI, _LoweredMatch] | None:
     return None
 
 
-def _decisions_region(text: str, heading: _LoweredMatch | None) -> tuple[int, int]:
+def _decisions_region(text: str, heading: _LoweredMatch | None) -> tuple[int, int, bool]:
+    """Where the items are, and whether the section's opening sentence ("... set forth
+    below:") was found: then the first item's title follows it directly."""
     start = heading.end() if heading else 0
-    # The section's opening sentence ends "... set forth below:"; items follow it.
     intro = _SET_FORTH_BELOW.search(text, start, start + 400 if heading else len(text))
     if intro:
         start = intro.end()
-    return start, len(text)
+    return start, len(text), intro is not None
 
 
 def _valid_markers(
@@ -703,7 +704,9 @@ def _necessity_outcome(marker: _LoweredMatch) -> Outcome:
 
 
 # --- Items titled "<service>: Upheld" --------------------------------------------------------
-def _titled_items(text: str, start: int, end: int, notes: list[str]) -> list[_ItemDraft]:
+def _titled_items(
+    text: str, start: int, end: int, notes: list[str], *, introduced: bool = False
+) -> list[_ItemDraft]:
     markers = _valid_markers(text, start, end)
     outcome_of = _marker_outcome
     if not markers:
@@ -737,7 +740,7 @@ def _titled_items(text: str, start: int, end: int, notes: list[str]) -> list[_It
     drafts: list[_ItemDraft] = []
     lower = start
     for k, m in enumerate(markers):
-        draft = _titled_item(text, lower, m, outcome_of(m))
+        draft = _titled_item(text, lower, m, outcome_of(m), opens_section=introduced and k == 0)
         if draft is None:
             continue
         if outcome_of is _necessity_outcome:  # "1. The request for <service> is not ..."
@@ -766,12 +769,22 @@ def _section_end(text: str, drafts: list[_ItemDraft], end: int) -> int:
 
 
 def _titled_item(
-    text: str, lower: int, marker: _LoweredMatch, outcome: Outcome
+    text: str, lower: int, marker: _LoweredMatch, outcome: Outcome, *, opens_section: bool = False
 ) -> _ItemDraft | None:
+    """The item whose outcome ``marker`` is; its title block starts after ``lower``.
+
+    ``opens_section`` says that ``lower`` ends the section's opening sentence: a title short
+    enough to be one then starts right there (or at its own paragraph), whatever full stops it
+    holds ("Pain management consultation. Follow-up visits x3"), even where the letter lost
+    its line breaks."""
     service_end = marker.start()
     while service_end > lower and text[service_end - 1] in " \t\n.,;:":
         service_end -= 1
-    block_start = _title_start(text, lower, service_end)
+    if opens_section and service_end - lower <= _LONGEST_TITLE:
+        paragraph = text.rfind("\n\n", lower, service_end)
+        block_start = _skip_space(text, lower if paragraph < 0 else paragraph, service_end)
+    else:
+        block_start = _title_start(text, lower, service_end)
     service_start = block_start
     modified = False
     tails = _original_request_tails(text, block_start, service_end)
