@@ -510,6 +510,33 @@ def test_the_first_title_with_a_full_stop_inside_starts_after_the_sections_openi
     assert [i.service for i in got.items] == [title, *(i.service for i in det.items[1:])]
 
 
+@pytest.mark.parametrize(
+    "ending",
+    [
+        "Hence, not medically necessary at this time.",
+        "Therefore the requested 12 sessions exceed the guidelines.",
+        "The request cannot be supported (per MTUS).",
+        "Given the above, the request is not warranted",
+        'The request is not "medically necessary."',
+    ],
+)
+@pytest.mark.parametrize("variant", ["one_line", "single_spaced", "rewrapped_35"])
+def test_a_rationale_ends_before_the_next_title_however_it_is_worded(
+    ending: str, variant: str
+) -> None:
+    det = imr_llm.parse(LETTERS / "txt" / "CM16-0245466.txt")  # eight items
+    pieces, at = [], 0
+    for item in det.items[:-1]:
+        start, end = item.spans["rationale"]
+        pieces += [det.text[at:end].rstrip(" .\n"), ". ", ending]
+        at = end
+    raw = "".join(pieces) + det.text[at:]
+    got = imr_llm.parse(VARIANTS[variant](raw))
+    assert [(i.service, i.outcome) for i in got.items] == [
+        (i.service, i.outcome) for i in det.items
+    ]
+
+
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_reviewer_and_claimant_facts_survive_every_quirk(variant: str) -> None:
     # Re-wrapping splits a credentials list over lines, or joins the next label onto its line.

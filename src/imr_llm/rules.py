@@ -183,9 +183,13 @@ _ABBREVIATIONS = frozenset(
     "mg mcg ml cc gm oz lb lbs tab tabs cap caps hr hrs wk wks mo mos yr yrs dos sig ea pt "
     "retro prn bid tid qid qhs po inj".split()
 )
-# The end of a rationale's conclusion at a line end ("... are non-certified."), lowered.
-# A sentence with one of these says something: it is a rationale's, not a title.
-_PROSE_VERB = re.compile(r"\b(?:is|are|was|were|be|been|should|would|has|have|had)\b")
+# What marks a sentence as the rationale's prose, never a title's: a verb, a negation or a
+# connective ("Hence, not medically necessary at this time.", "Therefore the requested 12
+# sessions exceed the guidelines.").
+_PROSE_VERB = re.compile(
+    r"\b(?:is|are|was|were|be|been|should|would|has|have|had|can|cannot|could|may|might|must"
+    r"|will|does|do|did|not|therefore|hence|thus|consequently|accordingly|exceeds?)\b"
+)
 # The last word of a rationale's conclusion ("... is not medically necessary.").
 _CONCLUDING_WORDS = frozenset(
     "certified necessary established demonstrated supported warranted indicated recommended "
