@@ -122,20 +122,22 @@ _OUTCOME_MARKER_ANY_SEPARATOR = _ci(
 )
 
 
+# The words of the medical necessity standard, in which early letters, the 2013 notice and
+# some issue lists state a decision; and the request they name the service by.
+_MEDICALLY_NECESSARY = r"medically\s*necessary(?:\s*and\s*appropriate)?"
+_REQUEST_FOR_WORDS = r"request(?:ed\s+(?:treatment|service)s?)?\s*for\s+"
+
 # Early letters state each decision as a sentence, as the 2013 notice does: "1. <service> is
 # not medically necessary and appropriate." (upheld), "... is medically necessary and
 # appropriate." (overturned). A rationale may close with the same words, so such a sentence
 # decides an item only where the item's own headings follow it, and only in a letter that
 # names no outcome.
-_NECESSITY_MARKER = _ci(
-    r"[ \t\n]+(?:is|was)\s*(?P<not>not\s*)?medically\s*necessary(?:\s*and\s*appropriate)?"
-    r"\s*\."
-)
+_NECESSITY_MARKER = _ci(r"[ \t\n]+(?:is|was)\s*(?P<not>not\s*)?" + _MEDICALLY_NECESSARY + r"\s*\.")
 
 
 # "The request for <service> is not ..." is the sentence's grammar; a title that opens
 # "Request for ..." is the item's own name, and stays.
-_REQUEST_FOR = _ci(r"the\s+request(?:ed\s+(?:treatment|service)s?)?\s*for\s+")
+_REQUEST_FOR = _ci(r"the\s+" + _REQUEST_FOR_WORDS)
 
 
 def _outcome_named(word: str) -> Outcome:
@@ -240,7 +242,8 @@ _DATE = (
 _NOTICE_ITEM = _ci(
     r"(?:(?P<num>\d{1,2})\s*[).]\s*)?MAXIMUS\s*Federal\s*Services,?\s*Inc\.?,?\s*has\s*determined"
     r"\s*(?:that\s*)?the\s*request\s*for\s*(?P<service>.{1,500}?)\s*(?:is|was)\s*(?P<not>not\s*)?"
-    r"medically\s*necessary(?:\s*and\s*appropriate)?\s*\.?",
+    + _MEDICALLY_NECESSARY
+    + r"\s*\.?",
     _S,
 )
 _NOTICE_RATIONALE = _ci(r"Rationale\s+for\s+the\s+Decision\s*:")
@@ -273,6 +276,11 @@ _NOTICE_APPLICATION = _ci(
 _NOTICE_UR_DENIAL = _ci(
     r"Utilization\s+Review\s+(?:Denial|determination)\s+dated\s+"
     r"(?P<v>" + _DATE + ")"
+)
+_NOTICE_DATES = (
+    ("decision_date", _NOTICE_DATED),
+    ("application_received", _NOTICE_APPLICATION),
+    ("ur_denial_date", _NOTICE_UR_DENIAL),
 )
 
 # --- Header block and facts ------------------------------------------------------------------
@@ -1084,13 +1092,13 @@ _OUTCOME_IN_LIST = _ci(r":[ \t\n]*(?:" + _OUTCOME_WORDS + r")\b\.?")
 # the review answers ("Is the request for ... medically necessary?"): the service is what
 # the request is for; "not" decides the outcome, and a question leaves it to the heading.
 _NECESSITY_LEAD = _ci(
-    r"(?P<ask>(?:is|was|whether)\s+)?(?:the\s+)?request(?:ed\s+(?:treatment|service)s?)?\s*for\s+"
-    r"|(?P<whether>whether)\s+"
+    r"(?P<ask>(?:is|was|whether)\s+)?(?:the\s+)?" + _REQUEST_FOR_WORDS + r"|(?P<whether>whether)\s+"
 )
-_NECESSITY_SENTENCE_END = _ci(r"\bmedically\s*necessary(?:\s*and\s*appropriate)?\s*[.?]")
+_NECESSITY_SENTENCE_END = _ci(r"\b" + _MEDICALLY_NECESSARY + r"\s*[.?]")
 _NECESSITY_TAIL = _ci(
-    r"\s+(?:(?P<verb>is|was|are|were)\s*(?P<not>not\s*)?)?medically\s*necessary"
-    r"(?:\s*and\s*appropriate)?\s*(?P<end>[.?]?)\s*$"
+    r"\s+(?:(?P<verb>is|was|are|were)\s*(?P<not>not\s*)?)?"
+    + _MEDICALLY_NECESSARY
+    + r"\s*(?P<end>[.?]?)\s*$"
 )
 
 
@@ -1430,21 +1438,21 @@ def _header_facts(text: str, region: str, fmt: LetterFormat) -> dict[str, date |
     m = _HEADER_INJURY.search(region)
     if m:
         facts["date_of_injury"] = _to_date(_header_value(m))
-    for name, pattern in _EARLY_HEADER_DATES:
+    _fill_missing_dates(facts, region, _EARLY_HEADER_DATES)
+    if fmt is LetterFormat.NOTICE_2013:
+        _fill_missing_dates(facts, text, _NOTICE_DATES)
+    return facts
+
+
+def _fill_missing_dates(
+    facts: dict[str, date | None], where: str, patterns: tuple[tuple[str, _CI], ...]
+) -> None:
+    """Each date the usual labels left empty, from the first pattern for it that matches."""
+    for name, pattern in patterns:
         if facts.get(name) is None:
-            m = pattern.search(region)
+            m = pattern.search(where)
             if m:
                 facts[name] = _to_date(m.group("v"))
-    if fmt is LetterFormat.NOTICE_2013:
-        for name, pattern in (
-            ("decision_date", _NOTICE_DATED),
-            ("application_received", _NOTICE_APPLICATION),
-            ("ur_denial_date", _NOTICE_UR_DENIAL),
-        ):
-            m = pattern.search(text)
-            if m and facts.get(name) is None:
-                facts[name] = _to_date(m.group("v"))
-    return facts
 
 
 def _case_number(text: str, region: str) -> str | None:
