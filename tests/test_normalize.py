@@ -98,3 +98,56 @@ def test_triple_spacing_is_undone_too() -> None:
 
 def test_numbers_that_look_like_footers_inside_text_survive() -> None:
     assert "2/2" in normalize("reflexes\n2/2\nnext\n").text
+
+
+def test_a_bare_page_number_next_to_its_page_break_is_a_footer() -> None:
+    # At the foot of its page, at the head of the next, and at the end of the last page.
+    result = normalize("one\n1\n\ftwo\n\f3\nthree\n3\n")
+    assert result.text == "one\ntwo\nthree\n"
+    assert result.removed == ["3 page footer(s)"]
+    # Counted by the letter's own page breaks, not the footers marked before them.
+    assert normalize("one\nPage 1 of 3\n\ftwo\n2\n\fend\n").text == "one\ntwo\nend\n"
+    # Where the cover page is unnumbered, each number is one less than its page's.
+    assert normalize("cover\n\fone\n1\n\ftwo\n2\n").text == "cover\none\ntwo\n"
+
+
+def test_a_number_that_is_not_its_pages_number_stays() -> None:
+    assert normalize("a list\n1\nitem\n").text == "a list\n1\nitem\n"  # no page break
+    assert normalize("x\n7\n\fy\n").text == "x\n7\ny\n"
+    assert normalize("a\n\fb\nfor a total of\n12\n").text == "a\nb\nfor a total of\n12\n"
+
+
+def test_the_margins_around_page_furniture_do_not_split_a_title_over_the_page() -> None:
+    header = "IMR Final Determination Letter"
+    for page_turn in [
+        f"\f\n{header}\n\n",  # a form feed on a line of its own, a running header
+        f"\n\f\n\n{header}\n",
+        "\n1\n\n\f\n",  # a bare page number with a margin under it
+        "\nPage 2 of 3\n \f \n",
+        f"\n\f\n2\n\n{header}\n",  # the number at the head of the page
+    ]:
+        raw = f"{header}\nend.\n\nA title that\n{page_turn}runs on: Upheld\n"
+        assert normalize(raw).text == f"{header}\nend.\n\nA title that\nruns on: Upheld\n"
+
+
+def test_a_sentence_that_opens_a_page_and_names_the_imr_is_no_letterhead() -> None:
+    raw = (
+        "Ibuprofen 600mg #90 was authorized by the Claims Administrator.\n\f"
+        "The remaining IMR eligible portion of the original request, Two\n"
+        "refills of Ibuprofen 600mg #90 is: Upheld\n"
+    )
+    assert normalize(raw).text == raw.replace("\f", "")
+    assert normalize("Text\n\fIMR Final Determination Letter\nmore\n").text == "Text\nmore\n"
+
+
+def test_a_line_that_opens_pages_and_stands_in_the_body_too_is_no_running_header() -> None:
+    """Each item opens with the same guideline line: where two items start a page, that
+    line opens two pages of three, and it is still the letter's."""
+    line = "Claims Administrator guideline: The Claims Administrator based their decision on"
+    items = [f"Item {n}: Upheld\n{line}\nODG.\nDecision rationale: Reason {n}.\n" for n in range(5)]
+    raw = "".join(items).replace("Item 1: Upheld\n", "Item 1: Upheld\n\f")
+    raw = raw.replace("Item 3: Upheld\n", "Item 3: Upheld\n\f")
+    assert normalize(raw).text == "".join(items)
+    header = "IMR Case CM16-0000001"
+    headed = "\f".join(f"{header}\n{item}" for item in items)
+    assert normalize(headed).text.count(header) == 1  # the first page's letterhead

@@ -47,6 +47,20 @@ def form_feeds_and_footers(raw: str) -> str:
     return "\n".join(out) + f"\nPage {page} of {pages}\n"
 
 
+def numbered_pages(raw: str) -> str:
+    """Pages numbered by a bare number, with a page's margins around the form feed and a
+    running header under it, the last page numbered too: as PDF text often comes."""
+    lines = raw.replace("\r\n", "\n").split("\n")
+    out: list[str] = []
+    page = 1
+    for i, line in enumerate(lines, start=1):
+        out.append(line)
+        if i % 37 == 0:
+            out += ["", str(page), "\f", "Final Determination Letter for IMR Case Number", ""]
+            page += 1
+    return "\n".join([*out, "", str(page)]) + "\n"
+
+
 def rewrapped(raw: str, width: int = 58) -> str:
     return "\n\n".join(textwrap.fill(p, width=width) for p in _paragraphs(raw)) + "\n"
 
@@ -105,6 +119,7 @@ def with_planted_instructions(raw: str) -> str:
 VARIANTS: dict[str, Callable[[str], str]] = {
     "crlf": crlf,
     "form_feeds_and_footers": form_feeds_and_footers,
+    "numbered_pages": numbered_pages,
     "rewrapped_58": rewrapped,
     "rewrapped_35": lambda raw: rewrapped(raw, width=35),
     "single_spaced": single_spaced,

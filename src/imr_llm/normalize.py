@@ -67,10 +67,7 @@ _HEADER_LIKE = re.compile(
     re.IGNORECASE,
 )
 # A page break with the footers next to it, once each is a form feed on a line of its own.
-# The two newlines around a form feed are its own (see _PUNCTUATION), and one more before it
-# ends the page's last line, so "line\n\fline" joins as "line\nline". An empty line more,
-# at the foot or the head of a page, is the letter's own paragraph break and stays.
-_PAGE_BREAKS = re.compile(r"\n{0,2}\f(?:\n+\f)*\n?")
+_PAGE_BREAKS = re.compile(r"\n*\f(?:\n*\f)*\n*")
 _CASE_NUMBER_ALONE = re.compile(r"(?:IMR\s+)?CM\d{2}-\d{4,}")
 _LINE_END_HYPHEN = re.compile(r"-\n[ \n]*")
 _SPACE_RUNS = re.compile(r"   *")
@@ -109,6 +106,9 @@ def normalize(raw: str) -> NormalizedText:
     text = text.rstrip(" ")
 
     text, footers = _mark_footers(text)
+    if "\f" in text:
+        text, numbers = _mark_bare_page_numbers(text)
+        footers += numbers
     if footers:
         removed.append(f"{footers} page footer(s)")
     if "\f" in text:
@@ -116,7 +116,7 @@ def normalize(raw: str) -> NormalizedText:
         if headers:
             removed.append(f"running page header {headers!r}")
         # A page break is not a paragraph break: letters break pages mid-sentence.
-        text = _PAGE_BREAKS.sub("\n", text)
+        text = _PAGE_BREAKS.sub(_join_pages, text)
     # Without a blank line anywhere, a text has at most two empty lines: not double spaced.
     if "\n\n" in text and _is_double_spaced(text.split("\n")):
         text = _undo_double_spacing(text)
@@ -154,6 +154,57 @@ def _mark_footers(text: str) -> tuple[str, int]:
     return "".join(pieces), len(footers)
 
 
+def _mark_bare_page_numbers(text: str) -> tuple[str, int]:
+    """A line that is only a page's own number, at the foot or the head of that page,
+    becomes a form feed, as footers do: PDF text often numbers pages with no "Page".
+
+    Only a line next to a page break counts, and only its own page's number (or one less,
+    where the cover page is unnumbered), so a number standing alone in the letter's text,
+    a list's "1" or a rewrapped "12", stays. Pages are counted by the letter's own page
+    breaks: a footer marked before is a form feed too, with nothing between it and the
+    page break.
+    """
+    pages = text.split("\f")
+    page_number = 0
+    marked = 0
+    for k, page in enumerate(pages):
+        if not page.strip():  # between a footer marked before and its page break
+            continue
+        page_number += 1
+        own = {str(page_number), str(page_number - 1)}
+        if k:
+            head = page.lstrip(" \n")
+            cut = head.find("\n")
+            if cut > 0 and head[:cut].strip() in own:
+                page = page[: len(page) - len(head)] + "\f" + head[cut:]
+                marked += 1
+        # The last page's too: a letter's text ends where its last page number stands.
+        foot = page.rstrip(" \n")
+        cut = foot.rfind("\n") + 1
+        if cut and foot[cut:].strip() in own:
+            page = foot[:cut] + "\f" + page[len(foot) :]
+            marked += 1
+        pages[k] = page
+    return ("\f".join(pages), marked) if marked else (text, 0)
+
+
+def _join_pages(m: re.Match[str]) -> str:
+    """The line ends a page break leaves: one, so "line\\n\\fline" joins as "line\\nline".
+
+    The two newlines around a form feed are its own (see _PUNCTUATION), and one more before
+    it ends the page's last line. An empty line more, at the foot or the head of a page, is
+    the letter's own paragraph break and stays, but not beside page furniture (a footer,
+    page number or running header, each a form feed by now): there it is the page's
+    margin, and kept it would split a title running over the page.
+    """
+    run = m.group()
+    if run.count("\f") > 1:
+        return "\n"
+    before = len(run) - len(run.lstrip("\n"))
+    after = len(run) - len(run.rstrip("\n"))
+    return "\n" * (max(0, before - 2) + 1 + max(0, after - 1))
+
+
 def _join_hyphenated(m: re.Match[str]) -> str:
     """``non-\\ncertified`` -> ``non-certified``, but only between two word characters."""
     before = m.string[m.start() - 1 : m.start()]
@@ -188,6 +239,12 @@ def _drop_running_headers(text: str) -> tuple[str, list[str]]:
     repeated = {h for h in repeated if counts[h] >= 2 or h == top}
     repeated |= {h for h in counts if _looks_like_letterhead(h)}
     repeated = {h for h in repeated if len(h) <= 120 and not h.endswith((":", "."))}
+    if repeated:
+        # A header stands nowhere else; a line of the body that happens to open pages
+        # ("Claims Administrator guideline: ..." where items start a page) stands in the
+        # body at least as often.
+        in_text = Counter(line.strip() for line in text.split("\n"))
+        repeated = {h for h in repeated if in_text[h] < 2 * (counts[h] + (h == top))}
     if not repeated:
         return text, []
     out = [pages[0]]
@@ -196,12 +253,8 @@ def _drop_running_headers(text: str) -> tuple[str, list[str]]:
         for i, line in enumerate(lines):
             if line.strip():
                 if line.strip() in repeated:
-                    # The empty lines under a header space it from the page's text: they go
-                    # with it, or a sentence or title running over the page would be split.
-                    end = i + 1
-                    while end < len(lines) - 1 and not lines[end].strip():
-                        end += 1
-                    del lines[i:end]
+                    # A form feed, as a footer becomes: page furniture (see _join_pages).
+                    lines[i] = "\f"
                 break
         out.append("\n".join(lines))
     return "\f".join(out), sorted(repeated)
@@ -210,8 +263,12 @@ def _drop_running_headers(text: str) -> tuple[str, list[str]]:
 def _looks_like_letterhead(line: str) -> bool:
     # All capitals is how section headings look ("IMR ISSUES, DECISIONS AND RATIONALES"):
     # a line seen once is only letterhead when it is not one, or is a case number alone.
+    # Letterhead is a title ("Final Determination Letter for IMR Case Number ..."): a line
+    # of mostly lower-case words is a sentence that runs over the page, whatever it names.
+    words = line.split()
     return (
         (not line.isupper() or bool(_CASE_NUMBER_ALONE.fullmatch(line)))
+        and 3 * sum(word[0].islower() for word in words) <= len(words)
         and len(line) <= 70
         and (line[:1].isupper() or line[:1].isdigit())
         and ". " not in line
