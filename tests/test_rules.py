@@ -16,7 +16,7 @@ import pytest
 import imr_llm
 from imr_llm import LetterFormat, Outcome
 from tests.conftest import DATA, GOLD, LABELS, LETTERS, SEEDS, fold
-from tests.variants import VARIANTS, with_header_block
+from tests.variants import VARIANTS, rewrapped, with_header_block
 
 SEED_IDS = [p.name for p in SEEDS]
 ALL_LETTERS = [*SEEDS, *sorted((LETTERS / "txt").glob("*.txt"))]
@@ -546,6 +546,29 @@ def test_reviewer_and_claimant_facts_survive_every_quirk(variant: str) -> None:
         base, det = imr_llm.parse(raw), imr_llm.parse(VARIANTS[variant](raw))
         if (det.reviewer, det.claimant) != (base.reviewer, base.claimant):
             changed.append(path.stem)
+    assert changed == []
+
+
+def _facts(det: imr_llm.Determination) -> tuple[object, ...]:
+    # (Re-wrapping joins "non-\ncertified" as "non- certified": that is the test's doing.)
+    items = [
+        (fold(i.service), i.outcome, fold(i.rationale).replace("- ", "-")[-60:]) for i in det.items
+    ]
+    return (items, det.reviewer, det.claimant, _header_facts(det))
+
+
+@pytest.mark.parametrize("widths", [range(30, 65), range(65, 101)], ids=["30-64", "65-100"])
+def test_every_fact_survives_rewrapping_at_any_width(widths: range) -> None:
+    # Among what once broke: "Board\nCertified in", a list of specialties over five lines.
+    changed = []
+    for path in ALL_LETTERS:
+        raw = path.read_text(encoding="utf-8")
+        base = _facts(imr_llm.parse(raw))
+        changed += [
+            (path.stem, width)
+            for width in widths
+            if _facts(imr_llm.parse(rewrapped(raw, width=width))) != base
+        ]
     assert changed == []
 
 

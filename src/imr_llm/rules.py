@@ -448,10 +448,11 @@ _CREDENTIALS_STOP = _ci(
 
 _LIST_GOES_ON = (",", ";", "&", "/", " and")
 """A credentials line ending so wrapped its list: the value goes on on the next line."""
-_CREDENTIALS_LINES = 4
-"""The most lines a credentials value is read over."""
+_CREDENTIALS_LINES = 6
+"""The most lines a credentials value is read over (its label's line among them): a
+list of three specialties re-wrapped at 35 columns takes five."""
 _BOARD_CERTIFIED = _ci(
-    r"Board[- ]Certified\s+in\s+(?P<v>.{1,300}?)"
+    r"Board[-\s]\s*Certified\s+in\s+(?P<v>.{1,300}?)"
     r"(?=\s+and\s+(?:is\s+)?(?:currently\s+)?licensed|\.\s|\.$|\s+and\s+has\s+been)",
     _S,
 )
