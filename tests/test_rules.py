@@ -559,9 +559,10 @@ def _facts(det: imr_llm.Determination) -> tuple[object, ...]:
 
 @pytest.mark.parametrize("widths", [range(30, 65), range(65, 101)], ids=["30-64", "65-100"])
 def test_every_fact_survives_rewrapping_at_any_width(widths: range) -> None:
-    # Among what once broke: "Board\nCertified in", a list of specialties over five lines.
+    # Among what once broke: "Board\nCertified in", a list of specialties over five lines,
+    # "licensed to practice in California and\nArizona".
     changed = []
-    for path in ALL_LETTERS:
+    for path in [*ALL_LETTERS, *sorted((DATA / "layouts").glob("*.txt"))]:
         raw = path.read_text(encoding="utf-8")
         base = _facts(imr_llm.parse(raw))
         changed += [
@@ -951,7 +952,13 @@ def test_titles_joined_to_the_rationale_line_before_them(case: str) -> None:
 
 @pytest.mark.parametrize(
     "furniture",
-    ["CM17-0007142", "IMR Case Number: CM17-0007142 Page 2 of 4", "Page 2\nCM17-0007142"],
+    [
+        "CM17-0007142",
+        "IMR Case Number: CM17-0007142 Page 2 of 4",
+        "Page 2\nCM17-0007142",
+        "2",  # a bare page number, not next to its page break or not its own page's
+        "- 2 -\n",
+    ],
 )
 def test_a_page_header_between_an_outcome_and_its_headings(furniture: str) -> None:
     # Text extracted page by page without form feeds keeps each page's running header.
@@ -962,6 +969,7 @@ def test_a_page_header_between_an_outcome_and_its_headings(furniture: str) -> No
         fold(s) for s in LABELS["CM17-0007142"]["services"]
     ]
     assert all(i.claims_administrator_guideline for i in det.items)
+    assert det.warnings == []  # each outcome read where it stands, none by a fallback
 
 
 PAGE_TURNS = {

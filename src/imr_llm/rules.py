@@ -87,10 +87,11 @@ _IMR_SIGNALS = _ci(
 # --- Items titled "<service>: Upheld" ------------------------------------------------------
 # Sample 003 puts the outcome on the line after the colon; PDF text may add a blank line.
 # A page break can fall between a title, its outcome and its headings, leaving the next page's
-# running header (case number, "Page 2 of 4", letterhead) in between.
+# running header (case number, "Page 2 of 4", letterhead) or a bare page number in between.
 _PAGE_FURNITURE = (
-    r"[^\n]{0,100}?\b(?:CM\d{2}-\d{4,}|page\s+\d+|case\s+(?:number|no)|final\s+determination"
-    r"|independent\s+medical\s+review|maximus\s+federal)\b[^\n]{0,100}\n\s*"
+    r"(?:[^\n]{0,100}?\b(?:CM\d{2}-\d{4,}|page\s+\d+|case\s+(?:number|no)|final\s+determination"
+    r"|independent\s+medical\s+review|maximus\s+federal)\b[^\n]{0,100}"
+    r"|[ \t]*(?:-[ \t]*)?\d{1,3}(?:[ \t]*-)?[ \t]*)\n\s*"
 )
 
 
@@ -464,7 +465,7 @@ _REVIEWER_CERTIFIED = _ci(
 )
 _SUBSPECIALTY = re.compile(r",?\s*(?:and\s+)?(?:has|with)\s+a\s+sub-?specialty\s+in\s+", _I)
 _LICENSED_IN = re.compile(
-    r"licensed\s+to\s+practice\s+in\s+(?P<v>[A-Z][A-Za-z .,]+?)(?=\.|\s+and\s+(?:has|is)\b|\n\n)",
+    r"licensed\s+to\s+practice\s+in\s+(?P<v>[A-Z][A-Za-z \n.,]+?)(?=\.|\s+and\s+(?:has|is)\b|\n\n)",
     _S,
 )
 _COMPOUND_SPECIALTIES = (
