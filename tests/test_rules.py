@@ -876,6 +876,21 @@ def test_headings_and_labels_that_lost_their_spaces_change_nothing() -> None:
         assert [i.service for i in imr_llm.parse(joined).items] == expected["services"]
 
 
+def test_a_letter_that_opens_with_its_decisions_reads_no_header_from_them() -> None:
+    # Only the part before the letter's first section can be its header block.
+    raw = (
+        "IMR ISSUES, DECISIONS AND RATIONALES\n"
+        "Acupuncture six sessions for the lower back: Upheld\n"
+        "Claims Administrator guideline: Decision based on MTUS Acupuncture Guidelines.\n"
+        "MAXIMUS guideline: Decision based on MTUS Acupuncture Guidelines.\n"
+        "Decision rationale: The report of Date: 03/04/2016 and the UR Denial Date: 11/23/2016\n"
+        "note no functional improvement. Priority: the request is not medically necessary.\n"
+    )
+    det = imr_llm.parse(raw)
+    assert [i.service for i in det.items] == ["Acupuncture six sessions for the lower back"]
+    assert (det.ur_denial_date, det.decision_date, det.priority) == (None, None, None)
+
+
 def test_a_missing_section_gives_what_was_found_and_a_warning() -> None:
     raw = (DATA / "seeds" / "000_d369924a656f10dc.txt").read_text(encoding="utf-8")
     cut = raw[: raw.index("IMR ISSUES")]

@@ -1412,7 +1412,13 @@ def _expand_pages(value: str) -> list[int]:
 def _header_region(text: str) -> str:
     """The letter before its first section: the header block, and in early letters the
     cover letter with its overall decision."""
-    stop = _H_HOW_MADE.search(text) or _H_CLINICAL_SUMMARY.search(text)
+    stop = (
+        _H_HOW_MADE.search(text)
+        or _H_CLINICAL_SUMMARY.search(text)
+        # A letter that opens with its decisions has no header block in them to read.
+        or _H_ISSUES.search(text)
+        or _H_MAXIMUS_DECISIONS.search(text)
+    )
     return text[: stop.start()] if stop else text[:3000]
 
 
