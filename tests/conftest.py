@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+import imr_llm
+
 DATA = Path(__file__).parent / "data"
 SEEDS = sorted((DATA / "seeds").glob("*.txt"))
 GOLD: dict[str, Any] = json.loads((DATA / "gold.json").read_text())["documents"]
@@ -24,6 +26,36 @@ def fold(value: object) -> str:
     s = unicodedata.normalize("NFKC", str(value or ""))
     s = re.sub(r"-[ \t]*\n\s*", "-", s)
     return re.sub(r"\s+", " ", s).strip().rstrip(".:; ").casefold()
+
+
+def header_facts(det: imr_llm.Determination) -> tuple[object, ...]:
+    """What a letter's header block says (the date of injury among it)."""
+    return (
+        det.case_number,
+        det.date_assigned,
+        det.decision_date,
+        det.ur_denial_date,
+        det.application_received,
+        det.priority,
+        det.claimant.date_of_injury,
+    )
+
+
+def letter_facts(det: imr_llm.Determination) -> tuple[object, ...]:
+    """Every fact a delivery quirk must leave alone: each item's service, outcome, guideline
+    families and where its rationale starts and ends, and the header, reviewer and claimant."""
+    # (Re-wrapping joins "non-\ncertified" as "non- certified": that is the test's doing.)
+    items = [
+        (
+            fold(i.service),
+            i.outcome,
+            i.guideline_sources,
+            fold(i.rationale).replace("- ", "-")[:30],
+            fold(i.rationale).replace("- ", "-")[-60:],
+        )
+        for i in det.items
+    ]
+    return (items, det.reviewer, det.claimant, header_facts(det))
 
 
 @pytest.fixture(autouse=True)

@@ -151,3 +151,12 @@ def test_a_line_that_opens_pages_and_stands_in_the_body_too_is_no_running_header
     header = "IMR Case CM16-0000001"
     headed = "\f".join(f"{header}\n{item}" for item in items)
     assert normalize(headed).text.count(header) == 1  # the first page's letterhead
+
+
+def test_an_item_label_that_opens_the_last_page_is_no_letterhead() -> None:
+    raw = (
+        "Non-MTUS Citation Official Disability Guidelines:\nIndications for imaging\n\f\n"
+        "MAXIMUS guideline: Decision based on MTUS ACOEM Chapter 12\nLow Back Complaints.\n"
+    )
+    assert "MAXIMUS guideline: Decision based on" in normalize(raw).text
+    assert normalize("Text\n\fIMR Case Number: CM16-0000001\nmore\n").text == "Text\nmore\n"

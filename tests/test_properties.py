@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -9,8 +10,8 @@ from hypothesis import strategies as st
 
 import imr_llm
 from imr_llm import ImrError
-from tests.conftest import DATA, LABELS, LETTERS, SEEDS
-from tests.variants import VARIANTS
+from tests.conftest import DATA, LABELS, LETTERS, SEEDS, letter_facts
+from tests.variants import VARIANTS, paged, rewrapped
 
 # The samples and the constructed letters in the other layouts.
 SAMPLES = [*SEEDS, *sorted((DATA / "layouts").glob("*.txt"))]
@@ -208,3 +209,65 @@ def test_any_title_is_read_back_under_any_delivery_quirk(
     assert [(i.service, i.outcome) for i in got.items] == [
         (title, item.outcome) for title, item in zip(titles, det.items, strict=False)
     ]
+
+
+# Every letter the project has, as text: samples, real letters (their text and OCR), layouts.
+_ALL_TEXTS = [
+    *SAMPLES,
+    *sorted((LETTERS / "txt").glob("*.txt")),
+    *sorted((LETTERS / "ocr").glob("*.txt")),
+]
+_LAYOUTS: dict[str, Callable[[str, int], str]] = {
+    "as delivered": lambda raw, width: raw,
+    "re-wrapped": lambda raw, width: rewrapped(raw, width=width),
+    "single spaced": lambda raw, width: VARIANTS["single_spaced"](raw),
+    "one line": lambda raw, width: VARIANTS["one_line"](raw),
+}
+_FOOTERS = ["Page {page} of {pages}", "{page}", "- {page} -", "Page {page}", "{page} of {pages}"]
+_HEADERS = ["", "IMR Final Determination Letter", "Final Determination Letter for IMR Case Number"]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    path=st.sampled_from(_ALL_TEXTS),
+    content=st.sets(st.sampled_from(["unicode_punctuation", "planted_instructions"])),
+    layout=st.sampled_from(sorted(_LAYOUTS)),
+    width=st.integers(30, 110),
+    pages=st.one_of(
+        st.none(),
+        st.tuples(
+            st.integers(20, 60),
+            st.sampled_from(_FOOTERS),
+            st.sampled_from(_HEADERS),
+            st.sampled_from(["\f", "\f\n", "\n\f"]),
+        ),
+    ),
+    spaces=st.booleans(),
+    crlf=st.booleans(),
+)
+def test_any_chain_of_delivery_quirks_changes_no_fact(
+    path: Path,
+    content: set[str],
+    layout: str,
+    width: int,
+    pages: tuple[int, str, str, str] | None,
+    spaces: bool,
+    crlf: bool,
+) -> None:
+    """Quirks come together: a letter re-wrapped, then paged, with stray spaces and CRLF."""
+    letter = path.read_text(encoding="utf-8")
+    for name in sorted(content):  # these change the letter's text itself
+        letter = VARIANTS[name](letter)
+    delivered = _LAYOUTS[layout](letter, width)
+    # A text with page breaks of its own keeps them; one page has no page break to tell its
+    # bare page number from the letter's last line.
+    if pages and "\f" not in letter and delivered.count("\n") > pages[0]:
+        lines_per_page, footer, header, feed = pages
+        delivered = paged(
+            delivered, lines_per_page=lines_per_page, footer=footer, header=header, feed=feed
+        )
+    if spaces:
+        delivered = " " + delivered.replace("\n", " \n  ")
+    if crlf:
+        delivered = VARIANTS["crlf"](delivered)
+    assert letter_facts(imr_llm.parse(delivered)) == letter_facts(imr_llm.parse(letter))

@@ -15,7 +15,7 @@ import pytest
 
 import imr_llm
 from imr_llm import LetterFormat, Outcome
-from tests.conftest import DATA, GOLD, LABELS, LETTERS, SEEDS, fold
+from tests.conftest import DATA, GOLD, LABELS, LETTERS, SEEDS, fold, header_facts, letter_facts
 from tests.variants import VARIANTS, rewrapped, with_header_block
 
 SEED_IDS = [p.name for p in SEEDS]
@@ -549,14 +549,6 @@ def test_reviewer_and_claimant_facts_survive_every_quirk(variant: str) -> None:
     assert changed == []
 
 
-def _facts(det: imr_llm.Determination) -> tuple[object, ...]:
-    # (Re-wrapping joins "non-\ncertified" as "non- certified": that is the test's doing.)
-    items = [
-        (fold(i.service), i.outcome, fold(i.rationale).replace("- ", "-")[-60:]) for i in det.items
-    ]
-    return (items, det.reviewer, det.claimant, _header_facts(det))
-
-
 @pytest.mark.parametrize("widths", [range(30, 65), range(65, 101)], ids=["30-64", "65-100"])
 def test_every_fact_survives_rewrapping_at_any_width(widths: range) -> None:
     # Among what once broke: "Board\nCertified in", a list of specialties over five lines,
@@ -564,11 +556,11 @@ def test_every_fact_survives_rewrapping_at_any_width(widths: range) -> None:
     changed = []
     for path in [*ALL_LETTERS, *sorted((DATA / "layouts").glob("*.txt"))]:
         raw = path.read_text(encoding="utf-8")
-        base = _facts(imr_llm.parse(raw))
+        base = letter_facts(imr_llm.parse(raw))
         changed += [
             (path.stem, width)
             for width in widths
-            if _facts(imr_llm.parse(rewrapped(raw, width=width))) != base
+            if letter_facts(imr_llm.parse(rewrapped(raw, width=width))) != base
         ]
     assert changed == []
 
@@ -579,10 +571,10 @@ def test_header_facts_survive_every_quirk_from_text_and_ocr(variant: str) -> Non
     # Received:", as OCR reads the table).
     changed = []
     for case in LABELS:
-        base = _header_facts(imr_llm.parse(LETTERS / "txt" / f"{case}.txt"))
+        base = header_facts(imr_llm.parse(LETTERS / "txt" / f"{case}.txt"))
         for source in ("txt", "ocr"):
             raw = (LETTERS / source / f"{case}.txt").read_text(encoding="utf-8")
-            if _header_facts(imr_llm.parse(VARIANTS[variant](raw))) != base:
+            if header_facts(imr_llm.parse(VARIANTS[variant](raw))) != base:
                 changed.append((source, case))
     assert changed == []
 
@@ -1062,18 +1054,6 @@ def test_real_letters_read_by_another_pdf_extractor(tmp_path: Path, layout: bool
     assert mismatches == []
 
 
-def _header_facts(det: imr_llm.Determination) -> tuple[object, ...]:
-    return (
-        det.case_number,
-        det.date_assigned,
-        det.decision_date,
-        det.ur_denial_date,
-        det.application_received,
-        det.priority,
-        det.claimant.date_of_injury,
-    )
-
-
 def _items_and_guidelines(det: imr_llm.Determination) -> list[tuple[object, ...]]:
     return [
         (
@@ -1098,9 +1078,9 @@ def test_real_letters_read_by_pdfminer() -> None:
         text = extract_text(LETTERS / "pdf" / f"{case}.pdf")
         det = imr_llm.parse(text)
         want = imr_llm.parse(LETTERS / "txt" / f"{case}.txt")
-        if _header_facts(det) != _header_facts(want):
+        if header_facts(det) != header_facts(want):
             mismatches.append((case, "header"))
-        if _header_facts(imr_llm.parse(VARIANTS["one_line"](text))) != _header_facts(want):
+        if header_facts(imr_llm.parse(VARIANTS["one_line"](text))) != header_facts(want):
             mismatches.append((case, "header, lines joined"))
         if _items_and_guidelines(det) != _items_and_guidelines(want):
             mismatches.append((case, "items"))
@@ -1157,7 +1137,7 @@ def test_a_header_table_read_a_column_at_a_time(header: str, joined: bool) -> No
     if joined:  # "Case Number: Date Assigned: ... CM17-0015348 01/25/2017 ..."
         columns = " ".join(columns.split()) + "\n\n"
     by_columns = imr_llm.parse(columns + body)
-    assert _header_facts(by_rows) == (
+    assert header_facts(by_rows) == (
         "CM17-0015348",
         date(2017, 1, 25),
         date(2017, 2, 17),
@@ -1166,7 +1146,7 @@ def test_a_header_table_read_a_column_at_a_time(header: str, joined: bool) -> No
         "Standard",
         date(2016, 10, 23),
     )
-    assert _header_facts(by_columns) == _header_facts(by_rows)
+    assert header_facts(by_columns) == header_facts(by_rows)
 
 
 def test_a_header_column_that_does_not_add_up_gives_no_dates_rather_than_wrong_ones() -> None:

@@ -33,32 +33,37 @@ def crlf(raw: str) -> str:
     return raw.replace("\r\n", "\n").replace("\n", "\r\n")
 
 
-def form_feeds_and_footers(raw: str) -> str:
+def paged(
+    raw: str,
+    *,
+    lines_per_page: int = 40,
+    footer: str = "Page {page} of {pages}",
+    header: str = "IMR Final Determination Letter",
+    feed: str = "\f",
+) -> str:
+    """The letter cut into pages: a footer closes each (``{page}`` and ``{pages}`` filled in),
+    then the form feed, then the running header that opens the next."""
     lines = raw.replace("\r\n", "\n").split("\n")
+    pages = len(lines) // lines_per_page + 1
     out: list[str] = []
     page = 1
-    pages = len(lines) // 40 + 1
     for i, line in enumerate(lines, start=1):
         out.append(line)
-        if i % 40 == 0:
-            out.append(f"Page {page} of {pages}")
-            out.append("\f" + "IMR Final Determination Letter")
+        if i % lines_per_page == 0:
+            out += [footer.format(page=page, pages=pages), feed + header]
             page += 1
-    return "\n".join(out) + f"\nPage {page} of {pages}\n"
+    return "\n".join(out) + "\n" + footer.format(page=page, pages=pages) + "\n"
+
+
+def form_feeds_and_footers(raw: str) -> str:
+    return paged(raw)
 
 
 def numbered_pages(raw: str) -> str:
     """Pages numbered by a bare number, with a page's margins around the form feed and a
     running header under it, the last page numbered too: as PDF text often comes."""
-    lines = raw.replace("\r\n", "\n").split("\n")
-    out: list[str] = []
-    page = 1
-    for i, line in enumerate(lines, start=1):
-        out.append(line)
-        if i % 37 == 0:
-            out += ["", str(page), "\f", "Final Determination Letter for IMR Case Number", ""]
-            page += 1
-    return "\n".join([*out, "", str(page)]) + "\n"
+    header = "Final Determination Letter for IMR Case Number\n"
+    return paged(raw, lines_per_page=37, footer="\n{page}", header=header, feed="\f\n")
 
 
 def rewrapped(raw: str, width: int = 58) -> str:

@@ -264,11 +264,14 @@ def _looks_like_letterhead(line: str) -> bool:
     # All capitals is how section headings look ("IMR ISSUES, DECISIONS AND RATIONALES"):
     # a line seen once is only letterhead when it is not one, or is a case number alone.
     # Letterhead is a title ("Final Determination Letter for IMR Case Number ..."): a line
-    # of mostly lower-case words is a sentence that runs over the page, whatever it names.
+    # of mostly lower-case words is a sentence that runs over the page, whatever it names,
+    # and a labelled line is the letter's ("MAXIMUS guideline: Decision based on ...")
+    # unless its value is the case number.
     words = line.split()
     return (
         (not line.isupper() or bool(_CASE_NUMBER_ALONE.fullmatch(line)))
         and 3 * sum(word[0].islower() for word in words) <= len(words)
+        and (":" not in line or bool(_CASE_NUMBER_ALONE.search(line)))
         and len(line) <= 70
         and (line[:1].isupper() or line[:1].isdigit())
         and ". " not in line
