@@ -106,12 +106,10 @@ def normalize(raw: str) -> NormalizedText:
     text = text.rstrip(" ")
 
     text, footers = _mark_footers(text)
-    if "\f" in text:
+    if "\f" in text:  # page breaks, or footers marked as form feeds
         text, numbers = _mark_bare_page_numbers(text)
-        footers += numbers
-    if footers:
-        removed.append(f"{footers} page footer(s)")
-    if "\f" in text:
+        if footers + numbers:
+            removed.append(f"{footers + numbers} page footer(s)")
         text, headers = _drop_running_headers(text)
         if headers:
             removed.append(f"running page header {headers!r}")
