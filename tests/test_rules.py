@@ -290,7 +290,7 @@ def test_an_early_letter_with_one_guideline_line_for_each_item(variant: str) -> 
         assert fold(item.rationale).startswith(fold(before.rationale))
 
 
-def _guidelines_in_sentences(raw: str) -> str:
+def _guidelines_in_sentences(raw: str, reviewer: str = "Expert Reviewer") -> str:
     """Each item's guideline lines as early letters word them: "The Claims Administrator
     based its decision on ..." and "The Expert Reviewer based his/her decision on ..."."""
     raw = re.sub(
@@ -300,7 +300,7 @@ def _guidelines_in_sentences(raw: str) -> str:
     )
     return re.sub(
         r"MAXIMUS\s+guideline:\s*(?:Decision\s+based\s+on\s+)?",
-        "The Expert Reviewer based his/her decision on ",
+        f"The {reviewer} based his/her decision on ",
         raw,
     )
 
@@ -322,6 +322,21 @@ def test_early_letters_that_give_their_guidelines_in_sentences(variant: str) -> 
         if facts != [(i.service, i.outcome, i.guideline_sources, i.pages) for i in before.items]:
             wrong.append(path.stem)
         if not all(i.rationale and i.maximus_guideline for i in det.items):
+            wrong.append(path.stem)
+    assert wrong == []
+
+
+@pytest.mark.parametrize("reviewer", ["Physician Reviewer", "Professional Reviewer", "Reviewer"])
+def test_early_guideline_sentences_may_name_the_reviewer_otherwise(reviewer: str) -> None:
+    """Some early letters say "The Physician Reviewer based his/her decision on ...": the
+    reviewer's guideline is still its own, never the tail of the claims administrator's."""
+    wrong = []
+    for path in ALL_LETTERS:
+        raw = path.read_text(encoding="utf-8")
+        before = imr_llm.parse(_guidelines_in_sentences(raw))
+        det = imr_llm.parse(_guidelines_in_sentences(raw, reviewer))
+        got = [(i.claims_administrator_guideline, i.maximus_guideline) for i in det.items]
+        if got != [(i.claims_administrator_guideline, i.maximus_guideline) for i in before.items]:
             wrong.append(path.stem)
     assert wrong == []
 

@@ -147,6 +147,9 @@ def _outcome_named(word: str) -> Outcome:
     return Outcome.UPHELD if word.replace(" ", "")[:2].lower() == "up" else Outcome.OVERTURNED
 
 
+# Who the early letters say decided: "The Expert Reviewer", and in some "The Physician
+# Reviewer" or "The Professional Reviewer".
+_REVIEWER = r"(?:(?:expert|physician|professional|medical|peer)\s*)?reviewer"
 _LIST_MARK = re.compile(r"(?:\d{1,2}[.)]|[-*])\s+")
 _ITEM_LABEL = (
     r"(?:(?:claims\s*administrator\s*guideline|maximus\s*guideline|decision\s*rationale"
@@ -155,7 +158,7 @@ _ITEM_LABEL = (
     r"\s*:"
     # Early letters open an item's guidelines with a sentence: "The Claims Administrator based
     # its decision on ...", "The Expert Reviewer based his/her decision on ..." (or "found").
-    r"|the\s*(?:claims\s*administrator\s*based|expert\s*reviewer(?:'s)?\s*(?:based|found|decision)))"
+    r"|the\s*(?:claims\s*administrator\s*based|" + _REVIEWER + r"(?:'s)?\s*(?:based|found|decision)))"
 )
 # Only ever asked whether it matches: lazy, so the item's own heading is tried first.
 _AFTER_OUTCOME = _ci(r"\s*(?:" + _PAGE_FURNITURE + r"){0,2}?" + _ITEM_LABEL)
@@ -168,8 +171,8 @@ _CA_BASED_ON = _ci(
     r"the\s*claims\s*administrator\s*based\s*(?:its|their|his/her)\s*decision\s*on\s"
 )
 _REVIEWER_BASED_ON = _ci(
-    r"the\s*expert\s*reviewer\s*based\s*(?:his/her|his|her|their|its)\s*decision\s*on\s"
-    r"|(?=the\s*expert\s*reviewer\s*found\b)"
+    r"the\s*" + _REVIEWER + r"\s*based\s*(?:his/her|his|her|their|its)\s*decision\s*on\s"
+    r"|(?=the\s*" + _REVIEWER + r"\s*found\b)"
 )
 _MAXIMUS_GUIDELINE = _ci(r"maximus\s*guideline\s*:")
 _DECISION_RATIONALE = _ci(r"decision\s*rationale\s*:")
