@@ -341,6 +341,21 @@ def test_early_guideline_sentences_may_name_the_reviewer_otherwise(reviewer: str
     assert wrong == []
 
 
+@pytest.mark.parametrize(
+    "label", ["The Expert Reviewer's decision rationale:", "Rationale for the Decision:"]
+)
+def test_an_early_rationale_label_ends_the_reviewers_guideline(label: str) -> None:
+    wrong = []
+    for path in ALL_LETTERS:
+        early = _guidelines_in_sentences(path.read_text(encoding="utf-8"))
+        before = imr_llm.parse(early)
+        det = imr_llm.parse(re.sub(r"Decision\s+rationale:", label, early))
+        got = [(i.maximus_guideline, i.rationale) for i in det.items]
+        if got != [(i.maximus_guideline, i.rationale) for i in before.items]:
+            wrong.append(path.stem)
+    assert wrong == []
+
+
 def test_an_early_letter_whose_reviewer_found_the_claims_administrators_guideline_apt() -> None:
     raw = SEEDS[1].read_text(encoding="utf-8")
     before = imr_llm.parse(raw)

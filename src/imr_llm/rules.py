@@ -158,7 +158,9 @@ _ITEM_LABEL = (
     r"\s*:"
     # Early letters open an item's guidelines with a sentence: "The Claims Administrator based
     # its decision on ...", "The Expert Reviewer based his/her decision on ..." (or "found").
-    r"|the\s*(?:claims\s*administrator\s*based|" + _REVIEWER + r"(?:'s)?\s*(?:based|found|decision)))"
+    r"|the\s*(?:claims\s*administrator\s*based|"
+    + _REVIEWER
+    + r"(?:'s)?\s*(?:based|found|decision)))"
 )
 # Only ever asked whether it matches: lazy, so the item's own heading is tried first.
 _AFTER_OUTCOME = _ci(r"\s*(?:" + _PAGE_FURNITURE + r"){0,2}?" + _ITEM_LABEL)
@@ -175,6 +177,8 @@ _REVIEWER_BASED_ON = _ci(
     r"|(?=the\s*" + _REVIEWER + r"\s*found\b)"
 )
 _MAXIMUS_GUIDELINE = _ci(r"maximus\s*guideline\s*:")
+# Whose label it is, right before it: "The Expert Reviewer's decision rationale:".
+_WHOSE_LABEL = re.compile(r"\bthe[ \t\n]+" + _REVIEWER + r"'?s[ \t\n]+\Z", re.IGNORECASE)
 _DECISION_RATIONALE = _ci(r"decision\s*rationale\s*:")
 # Early letters' label. Searched for apart: one pattern for both loses the literal prefix the
 # regex engine skips ahead by, and searches for the usual label ran ten times slower.
@@ -1032,6 +1036,13 @@ def _rationale_label(text: str, start: int, end: int) -> _LoweredMatch | None:
     return _DECISION_RATIONALE.search(text, start, end) or _EARLY_RATIONALE.search(text, start, end)
 
 
+def _rationale_label_start(text: str, at: int, floor: int) -> int:
+    """Where the rationale label at ``at`` starts, with the words that may open it in early
+    letters: "The Expert Reviewer's decision rationale:" is one label, not a guideline's end."""
+    m = _WHOSE_LABEL.search(text, max(floor, at - 40), at)
+    return m.start() if m else at
+
+
 def _fill_body(text: str, draft: _ItemDraft, body_end: int) -> None:
     body_start = draft.body_start
     ca = _CA_GUIDELINE.search(text, body_start, body_end)
@@ -1039,7 +1050,9 @@ def _fill_body(text: str, draft: _ItemDraft, body_end: int) -> None:
     rationale = draft.rationale_label
     if draft.rationale_label_limit < body_end or (rationale and rationale.end() > body_end):
         rationale = _rationale_label(text, body_start, body_end)
-    rationale_at = rationale.start() if rationale else body_end
+    rationale_at = body_end
+    if rationale:
+        rationale_at = _rationale_label_start(text, rationale.start(), body_start)
     if ca:
         ca_end = mx.start() if mx and mx.start() > ca.end() else rationale_at
         draft.ca_guideline = _trimmed(text, ca.end(), ca_end)
