@@ -292,7 +292,11 @@ def test_an_early_letter_with_one_guideline_line_for_each_item(variant: str) -> 
 
 def _guidelines_in_sentences(raw: str, reviewer: str = "Expert Reviewer") -> str:
     """Each item's guideline lines as early letters word them: "The Claims Administrator
-    based its decision on ..." and "The Expert Reviewer based his/her decision on ..."."""
+    based its decision on ..." (or "The Claims Administrator did not cite ...") and "The Expert
+    Reviewer based his/her decision on ..."."""
+    raw = re.sub(
+        r"Claims\s+Administrator\s+guideline:\s*(?=The\s+Claims\s+Administrator\s)", "", raw
+    )
     raw = re.sub(
         r"Claims\s+Administrator\s+guideline:\s*(?:Decision\s+based\s+on\s+)?",
         "The Claims Administrator based its decision on ",
@@ -354,6 +358,25 @@ def test_an_early_rationale_label_ends_the_reviewers_guideline(label: str) -> No
         if got != [(i.maximus_guideline, i.rationale) for i in before.items]:
             wrong.append(path.stem)
     assert wrong == []
+
+
+def test_an_early_letter_whose_claims_administrator_did_not_base_its_decision_on_the_mtus() -> None:
+    """ "The Claims Administrator did not base their decision on the MTUS." opens the item's
+    guidelines as "... based its decision on" does, and is the claims administrator's value."""
+    raw = SEEDS[1].read_text(encoding="utf-8")
+    before = imr_llm.parse(raw)
+    early = _guidelines_in_sentences(
+        _decided_in_sentences(
+            raw, [i.service for i in before.items], [i.outcome.value for i in before.items]
+        )
+    )
+    item = imr_llm.parse(early).items[1]
+    assert item.service == before.items[1].service
+    assert item.claims_administrator_guideline == before.items[1].claims_administrator_guideline
+    assert (item.claims_administrator_guideline or "").startswith(
+        "The Claims Administrator did not base their decision on the MTUS."
+    )
+    assert fold(before.items[1].maximus_guideline).endswith(fold(item.maximus_guideline))
 
 
 def test_an_early_letter_whose_reviewer_found_the_claims_administrators_guideline_apt() -> None:

@@ -158,7 +158,7 @@ _ITEM_LABEL = (
     r"\s*:"
     # Early letters open an item's guidelines with a sentence: "The Claims Administrator based
     # its decision on ...", "The Expert Reviewer based his/her decision on ..." (or "found").
-    r"|the\s*(?:claims\s*administrator\s*based|"
+    r"|the\s*(?:claims\s*administrator\s*(?:based|did\s*not\s*(?:cite|base))|"
     + _REVIEWER
     + r"(?:'s)?\s*(?:based|found|decision)))"
 )
@@ -168,9 +168,11 @@ _ONLY_SPACE_LEFT = re.compile(r"\s*\Z")
 # Labels, like headings, are found when the PDF text lost the spaces between their words.
 _CA_GUIDELINE = _ci(r"claims\s*administrator\s*guideline\s*:")
 # The early letters' guideline sentences (see _ITEM_LABEL): the claims administrator's value
-# is what its decision was based on; the reviewer's "found ..." sentence is its own value.
+# is what its decision was based on; its "did not cite/base ..." sentence, and the reviewer's
+# "found ..." sentence, are their own values.
 _CA_BASED_ON = _ci(
     r"the\s*claims\s*administrator\s*based\s*(?:its|their|his/her)\s*decision\s*on\s"
+    r"|(?=the\s*claims\s*administrator\s*did\s*not\s*(?:cite|base)\b)"
 )
 _REVIEWER_BASED_ON = _ci(
     r"the\s*" + _REVIEWER + r"\s*based\s*(?:his/her|his|her|their|its)\s*decision\s*on\s"
