@@ -1041,7 +1041,10 @@ def _rationale_label(text: str, start: int, end: int) -> _LoweredMatch | None:
 def _rationale_label_start(text: str, at: int, floor: int) -> int:
     """Where the rationale label at ``at`` starts, with the words that may open it in early
     letters: "The Expert Reviewer's decision rationale:" is one label, not a guideline's end."""
-    m = _WHOSE_LABEL.search(text, max(floor, at - 40), at)
+    lower = max(floor, at - 40)
+    if text.find("eviewer", lower, at) < 0:  # nearly always: the label stands alone
+        return at
+    m = _WHOSE_LABEL.search(text, lower, at)
     return m.start() if m else at
 
 
