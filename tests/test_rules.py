@@ -955,6 +955,39 @@ def test_guideline_citations_are_taken_apart() -> None:
     assert det.items[0].citations[0].chapters == ["11"]
 
 
+def test_a_real_letter_cites_pages_as_pg_and_page() -> None:
+    # "... Low Back Disorders, pg. 607." and "... Examinations and Consultations, page 137."
+    det = imr_llm.parse(LETTERS / "txt" / "CM16-0219557.txt")
+    assert det.items[0].citations[1].pages == [607]
+    det = imr_llm.parse(LETTERS / "txt" / "CM16-0248698.txt")
+    assert det.items[3].citations[0].pages == [137]
+
+
+@pytest.mark.parametrize(
+    ("cited", "pages", "families"),
+    [
+        ("Physical Medicine, pages 98-99, which is part of the MTUS.", [98, 99], ["MTUS"]),
+        ("MTUS ACOEM Chapter 12, pp. 303-304, Table 12-8.", [303, 304], ["ACOEM", "MTUS"]),
+        ("MTUS Chronic Pain, pgs 98-99.", [98, 99], ["MTUS"]),
+        ("MTUS Chronic Pain, Page(s): 98, 99.", [98, 99], ["MTUS"]),
+        (
+            "American College of Occupational and Environmental Medicine Practice Guidelines, "
+            "Chapter 12, page 304.",
+            [304],
+            ["ACOEM"],
+        ),
+    ],
+)
+def test_a_guideline_line_cites_pages_and_families_in_any_of_their_forms(
+    cited: str, pages: list[int], families: list[str]
+) -> None:
+    raw = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
+    old = "MAXIMUS guideline: Decision based on MTUS Acupuncture Treatment Guidelines."
+    det = imr_llm.parse(raw.replace(old, f"MAXIMUS guideline: Decision based on {cited}"))
+    maximus = det.items[0].citations[1]
+    assert (maximus.source, maximus.pages, maximus.families) == ("maximus", pages, families)
+
+
 def test_a_dose_abbreviation_in_a_title_does_not_cut_it() -> None:
     raw = (DATA / "seeds" / "003_9e462060fe828150.txt").read_text(encoding="utf-8")
     raw = raw.replace("Acupuncture 6 sessions: Upheld", "Tramadol 50 mg. #60 for pain: Upheld")

@@ -501,7 +501,7 @@ _PLAIN_LIST = re.compile(r"\s*[,;]\s*")
 # _citation): a family is named by a word of its own ("mtus", bounded as by \b) or a phrase.
 _FAMILY_NAMES: tuple[tuple[str, str, str | None], ...] = (
     # (family, its own word, a phrase naming it), in the order they are reported
-    ("ACOEM", "acoem", None),
+    ("ACOEM", "acoem", "american college of occupational and environmental medicine"),
     ("MTUS", "mtus", "medical treatment utilization schedule"),
     ("ODG", "odg", "official disability guideline"),
 )
@@ -517,7 +517,10 @@ _PAGE_PART_COMMAS = re.compile(r"\s*,\s*")
 _DIGITS = re.compile(r"\d+")
 _PAGE_OR_RANGE = re.compile(r"(\d+)(?:-(\d+))?")
 _DIGIT = re.compile(r"\d")
-_PAGES = re.compile(r"pages?\(?s?\)?\s*:\s*(?P<v>\d[\d\s,\-]*)")
+# "Page(s): 98-99" as later letters cite, "pages 98-99" or "page 99" as early ones do.
+_PAGES = re.compile(r"pages?\(?s?\)?\s*:?\s*(?P<v>\d[\d\s,\-]*)")
+# "pp. 303-304", "pgs 98-99", "pg. 12".
+_PAGES_ABBREVIATED = re.compile(r"\b(?:pp|pgs?)\.?\s*(?P<v>\d[\d\s,\-]*)")
 
 
 # =============================================================================================
@@ -1376,6 +1379,9 @@ def _citation_parts(line: str) -> dict[str, list[str] | list[int]]:
     pages: list[int] = []
     if "page" in low:
         for m in _PAGES.finditer(low):
+            pages.extend(_expand_pages(m.group("v")))
+    if "pp" in low or "pg" in low:
+        for m in _PAGES_ABBREVIATED.finditer(low):
             pages.extend(_expand_pages(m.group("v")))
     sections: list[str] = []
     if "section" in low:
