@@ -963,6 +963,13 @@ def test_a_real_letter_cites_pages_as_pg_and_page() -> None:
     assert det.items[3].citations[0].pages == [137]
 
 
+def test_a_guideline_line_citing_two_guidelines_gives_each_its_section() -> None:
+    # "... Low Back Complaints 2004, Section(s): Summary, and Chronic Pain Medical Treatment
+    # 2016, Section(s): Facet blocks. ..."
+    det = imr_llm.parse(LETTERS / "txt" / "CM16-0219557.txt")
+    assert det.items[0].citations[1].sections == ["Summary", "Facet blocks"]
+
+
 @pytest.mark.parametrize(
     ("cited", "pages", "families"),
     [
