@@ -102,3 +102,24 @@ def test_categories_and_facts_from_service_titles() -> None:
     assert facts["frequency"] == "two times a week"
     assert facts["duration"] == "three weeks"
     assert facts["body_part"] == "lower back"
+
+
+@pytest.mark.parametrize(
+    ("service", "category"),
+    [
+        # Titles of the real letters that had no category, or the wrong one.
+        ("Electrical Muscle Stimulation 2 times a week for 4 weeks", "physical therapy"),
+        ("Assistant PA", "surgery"),
+        ("Pre-operative medical clearance", "evaluation"),
+        ("Pre-operative EKG", "evaluation"),
+        ("Pre-operative CBC", "evaluation"),
+        ("Hot/cold therapy wrap", "equipment"),
+        ("Custom touch back heat therapy pad", "equipment"),
+        # What stays as it was.
+        ("Pre-op physical therapy 2x4", "physical therapy"),
+        ("Massage therapy", "physical therapy"),
+        ("Preoperative chest x-ray", "imaging"),
+    ],
+)
+def test_a_service_title_names_its_category(service: str, category: str) -> None:
+    assert categorize(service) == category

@@ -69,7 +69,7 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, str]] = [
         _lowered_source(
             r"surgery|surgical|arthroscop|fusion|laminectomy|discectomy|decompression|repair"
             r"|replacement|arthroplasty|-?ectomy\b|-?otomy\b|reconstruction|release\s+of|ORIF"
-            r"|implant(?:ation)?\b|debridement"
+            r"|implant(?:ation)?\b|debridement|assistant\s+(?:surgeon|PA)\b|co-?surgeon"
         ),
     ),
     (
@@ -77,8 +77,8 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, str]] = [
         _lowered_source(
             r"physical\s+therap|\bPT\b|physiotherap|occupational\s+therap|\bOT\b|aquatic|"
             r"therapeutic\s+exercise|physical\s+medicine|massage|myofascial|rehabilitat"
-            r"|electrical\s+stimulation|ultrasound\s+therapy|\bTENS\b|home\s+exercise|traction"
-            r"|\btherapy\b"
+            r"|electrical\s+(?:muscle\s+|nerve\s+)?stimulation|ultrasound\s+therapy|\bTENS\b|home\s+exercise|traction"
+            r"|(?<!cold\s)(?<!heat\s)\btherapy\b"
         ),
     ),
     (
@@ -95,7 +95,8 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, str]] = [
         _lowered_source(
             r"evaluat|consult|referral|exam\b|examination|assessment|office\s+visit|follow[- ]up"
             r"|visit|screen|test(?:ing)?\b|panel|urine\s+drug|\bUDS\b|lab|consultation|TOC\b"
-            r"|transfer\s+of\s+care|\bFCE\b|sleep\s+study"
+            r"|transfer\s+of\s+care|\bFCE\b|sleep\s+study|pre-?op(?:erative)?\b|clearance"
+            r"|\bEKG\b|\bECG\b|\bCBC\b|\bBMP\b|\bCMP\b|blood\s+work"
         ),
     ),
     (
