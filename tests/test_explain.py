@@ -119,7 +119,44 @@ def test_categories_and_facts_from_service_titles() -> None:
         ("Pre-op physical therapy 2x4", "physical therapy"),
         ("Massage therapy", "physical therapy"),
         ("Preoperative chest x-ray", "imaging"),
+        ("Pre-operative PT/PTT", "evaluation"),  # a blood test, not physical therapy
+        ("Ultrasound 1 times 8", "physical therapy"),  # given in sessions: a therapy
+        ("Pulsed Ultrasound 2 times a week for 4 weeks", "physical therapy"),
+        ("Ultrasound of the right shoulder", "imaging"),
+        ("Associated surgical service: Cold therapy unit", "equipment"),
+        ("Associated surgical service: Arc sling", "equipment"),
+        ("Associated surgical service: 2 day inpatient stay", "surgery"),
     ],
 )
 def test_a_service_title_names_its_category(service: str, category: str) -> None:
     assert categorize(service) == category
+
+
+@pytest.mark.parametrize(
+    ("service", "quantity", "frequency"),
+    [
+        (
+            "Twelve physical therapy visits for the Cervical Spine",
+            "Twelve physical therapy visits",
+            None,
+        ),
+        (
+            "Twelve manual acupuncture visits (15 mins), 2 times weekly for 6 weeks",
+            "Twelve manual acupuncture visits",
+            "2 times weekly",
+        ),
+        (
+            "Request for eight (8) physical therapy sessions",
+            "eight (8) physical therapy sessions",
+            None,
+        ),
+        ("Physical therapy 6 sessions 2 times a week for 3 weeks", "6 sessions", "2 times a week"),
+        ("Additional physical therapy two times four visits (8)", "four visits", None),
+        ("1 platelet rich plasma injection to left foot", None, None),
+    ],
+)
+def test_a_service_title_states_how_many_and_how_often(
+    service: str, quantity: str | None, frequency: str | None
+) -> None:
+    facts = service_facts(service)
+    assert (facts["quantity"], facts["frequency"]) == (quantity, frequency)

@@ -30,6 +30,8 @@ def _lowered_source(source: str) -> str:
     return source.lower().replace("(?p<", "(?P<")
 
 
+# A treatment given in sessions ("Ultrasound 1 times 8", "... 6 visits") is therapy, not a scan.
+_GIVEN_IN_SESSIONS = r"[^,;]{0,25}\b(?:times|sessions?|visits?)\b"
 # Order matters: the first category whose pattern matches wins, most specific first.
 # Sources, lowered: each is split into its alternatives and compiled only as needed.
 _CATEGORY_PATTERNS: list[tuple[ServiceCategory, str]] = [
@@ -52,8 +54,10 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, str]] = [
     (
         ServiceCategory.IMAGING,
         _lowered_source(
-            r"\bMRI\b|\bMRA\b|\bCT\b|CT\s+scan|x-?rays?\b|radiograph|ultrasound(?!\s+guided)"
-            r"(?!\s+therapy)|bone\s+scan|imaging|\bEMG\b|\bNCV\b|\bNCS\b|nerve\s+conduction"
+            r"\bMRI\b|\bMRA\b|\bCT\b|CT\s+scan|x-?rays?\b|radiograph|(?<!pulsed\s)ultrasound"
+            r"(?!\s+guided)(?!\s+therapy)(?!"
+            + _GIVEN_IN_SESSIONS
+            + r")|bone\s+scan|imaging|\bEMG\b|\bNCV\b|\bNCS\b|nerve\s+conduction"
             r"|electromyograph|arthrogram|myelogram|\bscan\b"
         ),
     ),
@@ -75,9 +79,10 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, str]] = [
     (
         ServiceCategory.PHYSICAL_THERAPY,
         _lowered_source(
-            r"physical\s+therap|\bPT\b|physiotherap|occupational\s+therap|\bOT\b|aquatic|"
+            r"physical\s+therap|\bPT\b(?!\s*/\s*PTT)|physiotherap|occupational\s+therap|\bOT\b|aquatic|"
             r"therapeutic\s+exercise|physical\s+medicine|massage|myofascial|rehabilitat"
-            r"|electrical\s+(?:muscle\s+|nerve\s+)?stimulation|ultrasound\s+therapy|\bTENS\b|home\s+exercise|traction"
+            r"|electrical\s+(?:muscle\s+|nerve\s+)?stimulation|ultrasound\s+therapy|pulsed\s+ultrasound"
+            r"|ultrasound(?=" + _GIVEN_IN_SESSIONS + r")|\bTENS\b|home\s+exercise|traction"
             r"|(?<!cold\s)(?<!heat\s)\btherapy\b"
         ),
     ),
@@ -96,7 +101,7 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, str]] = [
             r"evaluat|consult|referral|exam\b|examination|assessment|office\s+visit|follow[- ]up"
             r"|visit|screen|test(?:ing)?\b|panel|urine\s+drug|\bUDS\b|lab|consultation|TOC\b"
             r"|transfer\s+of\s+care|\bFCE\b|sleep\s+study|pre-?op(?:erative)?\b|clearance"
-            r"|\bEKG\b|\bECG\b|\bCBC\b|\bBMP\b|\bCMP\b|blood\s+work"
+            r"|\bEKG\b|\bECG\b|\bCBC\b|\bBMP\b|\bCMP\b|\bPTT\b|\bINR\b|blood\s+work"
         ),
     ),
     (
@@ -126,13 +131,16 @@ _BODY_PARTS = _lowered_source(
 )
 _SESSIONS = _lowered_source(
     r"(?P<v>(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|twenty"
-    r"|twenty-four)\s*(?:\(\d+\)\s*)?(?:additional\s+)?(?:sessions?|visits?|treatments?|days?))"
+    r"|twenty-four)\s*(?:\(\d+\)\s*)?"
+    # "Twelve physical therapy visits": a few words of the treatment may stand between.
+    r"(?:(?!(?:times?|x|a|per|for|of|every)\s)[a-z-]+\s+){0,3}?(?:sessions?|visits?|treatments?|days?))"
     r"|(?:#|qty[:.]?\s*|quantity[:.]?\s*)(?P<n>\d+)"
     r"|(?P<x>\b\d+\s*x\s*\d+\b)"
 )
 _FREQUENCY = _lowered_source(
-    r"(?P<v>(?:\d+|one|two|three|four|five|six)\s*(?:\(\d+\)\s*)?(?:times?|x)\s*(?:a|per|/)\s*"
-    r"(?:week|day|month)|(?:once|twice)\s+(?:a|per)\s+(?:week|day|month)|\bweekly\b|\bdaily\b"
+    r"(?P<v>(?:\d+|one|two|three|four|five|six)\s*(?:\(\d+\)\s*)?(?:times?|x)\s*(?:(?:a|per|/)\s*"
+    r"(?:week|day|month)|(?:weekly|daily|monthly)\b)"
+    r"|(?:once|twice)\s+(?:a|per)\s+(?:week|day|month)|\bweekly\b|\bdaily\b"
     r"|\d+\s*x\s*(?:week|wk)|every\s+\d+(?:-\d+)?\s+hours)"
 )
 _DURATION = _lowered_source(
@@ -395,7 +403,23 @@ def _category(low: str, present: frozenset[str]) -> ServiceCategory:
     candidates = set(_UNGATED_ALTERNATIVES)
     for literal in present:
         candidates.update(_ALTERNATIVES_BY_LITERAL.get(literal, ()))
-    for k in sorted(candidates):
+    ordered = sorted(candidates)
+    # "Associated surgical service: Cold therapy unit" is the unit: what a surgery needs is
+    # named after the colon, and is the surgery's only where it names nothing else.
+    if low.startswith(_ASSOCIATED_SURGICAL):
+        colon = low.find(":")
+        if colon > 0:
+            named = _first_category(low[colon + 1 :], ordered)
+            if named is not ServiceCategory.OTHER:
+                return named
+    return _first_category(low, ordered)
+
+
+_ASSOCIATED_SURGICAL = "associated surgical service"
+
+
+def _first_category(low: str, candidates: list[int]) -> ServiceCategory:
+    for k in candidates:
         category, alternative = _CATEGORY_ALTERNATIVES[k]
         if alternative.pattern.search(low):
             return category
