@@ -493,6 +493,19 @@ _COMPOUND_SPECIALTIES = (
 )
 
 _COMPOUND = _ci("|".join(re.escape(c) for c in _COMPOUND_SPECIALTIES))
+# The words specialties are named with, for undoing OCR's commonest misreading ("rn" as "m":
+# "Intemal Medicine"). Words of names not listed here stay as the letter gives them.
+_SPECIALTY_WORDS = frozenset(
+    " ".join(_COMPOUND_SPECIALTIES).lower().split()
+    + """addiction anesthesiology cardiology cardiovascular chiropractic chiropractics acupuncture
+    critical care dermatology diagnostic disease electrodiagnostic emergency endocrinology family
+    practice gastroenterology general geriatric hematology infectious internal medicine medical
+    toxicology neurology neurological neurosurgery neurophysiology clinical nuclear occupational
+    ophthalmology orthopedic orthopaedic otolaryngology pain management pathology pediatrics
+    physical therapy plastic podiatry preventive psychiatry psychology public health pulmonary
+    radiology rheumatology sleep spine sports surgery surgical thoracic urology vascular
+    nephrology oncology osteopathic manipulative interventional""".split()
+)
 _AND_LIST = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 _PLAIN_LIST = re.compile(r"\s*[,;]\s*")
 
@@ -1673,7 +1686,28 @@ def _reviewer(text: str) -> Draft:
         licensed = _LICENSED_IN.search(text)
         if licensed:
             licensure = _split_list(licensed.group("v"), split_and=True)
-    return {"specialties": specialties, "licensure": [_state_name(s) for s in licensure]}
+    return {
+        "specialties": [_specialty_name(s) for s in specialties],
+        "licensure": [_state_name(s) for s in licensure],
+    }
+
+
+def _specialty_name(value: str) -> str:
+    """A specialty with any word OCR misread "rn" in as "m" ("Intemal") restored."""
+    if "m" not in value and "M" not in value:
+        return value
+    words = value.split(" ")
+    for k, word in enumerate(words):
+        low = word.lower()
+        if "m" in low and low not in _SPECIALTY_WORDS:
+            at = low.find("m")
+            while at >= 0:
+                restored = low[:at] + "rn" + low[at + 1 :]
+                if restored in _SPECIALTY_WORDS:
+                    words[k] = word[:at] + ("RN" if word[at].isupper() else "rn") + word[at + 1 :]
+                    break
+                at = low.find("m", at + 1)
+    return " ".join(words)
 
 
 _STATES = (
