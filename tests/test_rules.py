@@ -842,6 +842,26 @@ def test_a_2013_notice_with_a_guideline_line_for_each_side() -> None:
     assert det.items[1].rationale.endswith("The request is medically necessary.")
 
 
+@pytest.mark.parametrize("variant", ["as_delivered", "crlf", "single_spaced_rewrapped"])
+@pytest.mark.parametrize("reviewer", ["Expert Reviewer", "Physician Reviewer"])
+def test_a_2013_notice_whose_guideline_label_holds_a_sentence_for_each_side(
+    reviewer: str, variant: str
+) -> None:
+    raw = (DATA / "layouts" / "notice_2013.txt").read_text(encoding="utf-8")
+    raw = raw.replace(
+        "Medical Treatment Guideline(s) Used: MTUS",
+        "Medical Treatment Guideline(s) Used:\nThe Claims Administrator based its decision on the"
+        " ODG Pain Chapter.\n"
+        f"The {reviewer} based his/her decision on the MTUS",
+    )
+    det = imr_llm.parse(VARIANTS.get(variant, lambda raw: raw)(raw))
+    assert [i.outcome for i in det.items] == [Outcome.UPHELD, Outcome.OVERTURNED]
+    for item in det.items:
+        assert item.claims_administrator_guideline == "the ODG Pain Chapter."
+        assert (item.maximus_guideline or "").startswith("the MTUS Chronic Pain")
+        assert item.guideline_sources == ["MTUS", "ODG"]
+
+
 def test_a_heading_that_lost_the_space_after_its_comma_is_still_found() -> None:
     raw = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
     det = imr_llm.parse(raw.replace("IMR ISSUES, DECISIONS", "IMR ISSUES,DECISIONS"))

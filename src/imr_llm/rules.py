@@ -1107,14 +1107,20 @@ def _early_guidelines(text: str, draft: _ItemDraft, start: int, rationale_at: in
     used = list(_NOTICE_GUIDELINE.finditer(text, start, rationale_at))
     if used:
         _notice_guidelines(text, draft, used, rationale_at)
-        return
-    ca = _CA_BASED_ON.search(text, start, rationale_at)
-    reviewer = _REVIEWER_BASED_ON.search(text, ca.end() if ca else start, rationale_at)
+    else:
+        _guideline_sentences(text, draft, start, rationale_at)
+
+
+def _guideline_sentences(text: str, draft: _ItemDraft, start: int, end: int) -> bool:
+    """Whose guideline is whose where sentences say it: "The Claims Administrator based its
+    decision on ...", "The Expert Reviewer based his/her decision on ..."."""
+    ca = _CA_BASED_ON.search(text, start, end)
+    reviewer = _REVIEWER_BASED_ON.search(text, ca.end() if ca else start, end)
     if ca:
-        ca_end = reviewer.start() if reviewer else rationale_at
-        draft.ca_guideline = _trimmed(text, ca.end(), ca_end)
+        draft.ca_guideline = _trimmed(text, ca.end(), reviewer.start() if reviewer else end)
     if reviewer:
-        draft.maximus_guideline = _trimmed(text, reviewer.end(), rationale_at)
+        draft.maximus_guideline = _trimmed(text, reviewer.end(), end)
+    return bool(ca or reviewer)
 
 
 # --- Medical professional review layout -----------------------------------------------------
@@ -1319,14 +1325,15 @@ def _notice_guidelines(
     text: str, draft: _ItemDraft, labels: list[_LoweredMatch], rationale_at: int
 ) -> None:
     """The guideline lines that come before an item's rationale: the claims administrator's
-    where the label says so, the reviewer's otherwise."""
+    where the label says so, or its sentence under a label that names no one; the reviewer's
+    otherwise."""
     for k, label in enumerate(labels):
         end = labels[k + 1].start() if k + 1 < len(labels) else rationale_at
         found = _trimmed(text, label.end(), end)
         by = (label.group("by") or "").lower()
         if "claims" in by or "administrator" in by:
             draft.ca_guideline = found
-        else:
+        elif by or not _guideline_sentences(text, draft, label.end(), end):
             draft.maximus_guideline = found
 
 
