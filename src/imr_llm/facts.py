@@ -79,10 +79,11 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, str]] = [
     (
         ServiceCategory.PHYSICAL_THERAPY,
         _lowered_source(
-            r"physical\s+therap|\bPT\b(?!\s*/\s*PTT)|physiotherap|occupational\s+therap|\bOT\b|aquatic|"
-            r"therapeutic\s+exercise|physical\s+medicine|massage|myofascial|rehabilitat"
-            r"|electrical\s+(?:muscle\s+|nerve\s+)?stimulation|ultrasound\s+therapy|pulsed\s+ultrasound"
-            r"|ultrasound(?=" + _GIVEN_IN_SESSIONS + r")|\bTENS\b|home\s+exercise|traction"
+            r"physical\s+therap|\bPT\b(?!\s*/\s*PTT)|physiotherap|occupational\s+therap|\bOT\b"
+            r"|aquatic|therapeutic\s+exercise|physical\s+medicine|massage|myofascial|rehabilitat"
+            r"|electrical\s+(?:muscle\s+|nerve\s+)?stimulation|ultrasound\s+therapy"
+            r"|pulsed\s+ultrasound|ultrasound(?=" + _GIVEN_IN_SESSIONS + r")|\bTENS\b"
+            r"|home\s+exercise|traction"
             r"|(?<!cold\s)(?<!heat\s)\btherapy\b"
         ),
     ),
@@ -133,7 +134,8 @@ _SESSIONS = _lowered_source(
     r"(?P<v>(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|twenty"
     r"|twenty-four)\s*(?:\(\d+\)\s*)?"
     # "Twelve physical therapy visits": a few words of the treatment may stand between.
-    r"(?:(?!(?:times?|x|a|per|for|of|every)\s)[a-z-]+\s+){0,3}?(?:sessions?|visits?|treatments?|days?))"
+    r"(?:(?!(?:times?|x|a|per|for|of|every)\s)[a-z-]+\s+){0,3}?"
+    r"(?:sessions?|visits?|treatments?|days?))"
     r"|(?:#|qty[:.]?\s*|quantity[:.]?\s*)(?P<n>\d+)"
     r"|(?P<x>\b\d+\s*x\s*\d+\b)"
 )
