@@ -153,6 +153,15 @@ def test_a_line_that_opens_pages_and_stands_in_the_body_too_is_no_running_header
     assert normalize(headed).text.count(header) == 1  # the first page's letterhead
 
 
+def test_a_sentence_that_runs_on_from_the_top_of_two_pages_is_no_running_header() -> None:
+    """Two items' guideline sentences, wrapped alike, may each open a page of three; a line
+    that ends in a comma runs on, as no header does."""
+    line = "The Expert Reviewer based his/her decision on MTUS Chronic Pain Medical Treatment 2016,"
+    pages = [f"Item {n}: Upheld\n\f{line}\nSection(s): Physical medicine.\n" for n in range(2)]
+    raw = "Letter\n" + "".join(pages)
+    assert normalize(raw).text.count(line) == 2
+
+
 def test_an_item_label_that_opens_the_last_page_is_no_letterhead() -> None:
     raw = (
         "Non-MTUS Citation Official Disability Guidelines:\nIndications for imaging\n\f\n"

@@ -236,7 +236,8 @@ def _drop_running_headers(text: str) -> tuple[str, list[str]]:
     top = next((ln.strip() for ln in pages[0].split("\n") if ln.strip()), "")
     repeated = {h for h in repeated if counts[h] >= 2 or h == top}
     repeated |= {h for h in counts if _looks_like_letterhead(h)}
-    repeated = {h for h in repeated if len(h) <= 120 and not h.endswith((":", "."))}
+    # A line that ends in a stop or a comma runs on as a sentence, not a header.
+    repeated = {h for h in repeated if len(h) <= 120 and not h.endswith((":", ".", ",", ";"))}
     if repeated:
         # A header stands nowhere else; a line of the body that happens to open pages
         # ("Claims Administrator guideline: ..." where items start a page) stands in the
