@@ -363,6 +363,19 @@ def test_an_early_rationale_label_ends_the_reviewers_guideline(label: str) -> No
     assert wrong == []
 
 
+def test_an_early_rationale_label_in_capitals_ends_the_reviewers_guideline() -> None:
+    wrong = []
+    for path in ALL_LETTERS:
+        early = _guidelines_in_sentences(path.read_text(encoding="utf-8"))
+        label = "The Expert Reviewer's decision rationale:"
+        before = imr_llm.parse(early.upper())
+        det = imr_llm.parse(re.sub(r"Decision\s+rationale:", label, early).upper())
+        got = [(i.maximus_guideline, i.rationale) for i in det.items]
+        if got != [(i.maximus_guideline, i.rationale) for i in before.items]:
+            wrong.append(path.stem)
+    assert wrong == []
+
+
 def test_an_early_letter_whose_claims_administrator_did_not_base_its_decision_on_the_mtus() -> None:
     """ "The Claims Administrator did not base their decision on the MTUS." opens the item's
     guidelines as "... based its decision on" does, and is the claims administrator's value."""

@@ -180,6 +180,7 @@ _REVIEWER_BASED_ON = _ci(
 )
 _MAXIMUS_GUIDELINE = _ci(r"maximus\s*guideline\s*:")
 # Whose label it is, right before it: "The Expert Reviewer's decision rationale:".
+# (Searched only within a few words, so IGNORECASE costs nothing here.)
 _WHOSE_LABEL = re.compile(r"\bthe[ \t\n]+" + _REVIEWER + r"'?s[ \t\n]+\Z", re.IGNORECASE)
 _DECISION_RATIONALE = _ci(r"decision\s*rationale\s*:")
 # Early letters' label. Searched for apart: one pattern for both loses the literal prefix the
@@ -1064,7 +1065,7 @@ def _rationale_label_start(text: str, at: int, floor: int) -> int:
     """Where the rationale label at ``at`` starts, with the words that may open it in early
     letters: "The Expert Reviewer's decision rationale:" is one label, not a guideline's end."""
     lower = max(floor, at - 40)
-    if text.find("eviewer", lower, at) < 0:  # nearly always: the label stands alone
+    if _lowered(text).find("reviewer", lower, at) < 0:  # nearly always: the label stands alone
         return at
     m = _WHOSE_LABEL.search(text, lower, at)
     return m.start() if m else at
