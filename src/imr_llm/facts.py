@@ -401,6 +401,9 @@ def categorize(service: str) -> ServiceCategory:
     return _category(low, _TITLE_LITERALS.present(low))
 
 
+_ASSOCIATED_SURGICAL = "associated surgical service"
+
+
 def _category(low: str, present: frozenset[str]) -> ServiceCategory:
     candidates = set(_UNGATED_ALTERNATIVES)
     for literal in present:
@@ -415,9 +418,6 @@ def _category(low: str, present: frozenset[str]) -> ServiceCategory:
             if named is not ServiceCategory.OTHER:
                 return named
     return _first_category(low, ordered)
-
-
-_ASSOCIATED_SURGICAL = "associated surgical service"
 
 
 def _first_category(low: str, candidates: list[int]) -> ServiceCategory:

@@ -236,7 +236,8 @@ def _drop_running_headers(text: str) -> tuple[str, list[str]]:
     top = next((ln.strip() for ln in pages[0].split("\n") if ln.strip()), "")
     repeated = {h for h in repeated if counts[h] >= 2 or h == top}
     repeated |= {h for h in counts if _looks_like_letterhead(h)}
-    # A line that ends in a stop or a comma runs on as a sentence, not a header.
+    # A line ending in a colon is a label, and one ending in a stop, comma or semicolon runs
+    # on as a sentence: neither is a header (nor letterhead).
     repeated = {h for h in repeated if len(h) <= 120 and not h.endswith((":", ".", ",", ";"))}
     if repeated:
         # A header stands nowhere else; a line of the body that happens to open pages
@@ -274,7 +275,6 @@ def _looks_like_letterhead(line: str) -> bool:
         and len(line) <= 70
         and (line[:1].isupper() or line[:1].isdigit())
         and ". " not in line
-        and not line.endswith((".", ":", ","))
         and bool(_HEADER_LIKE.match(line))
     )
 
