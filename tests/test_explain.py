@@ -126,6 +126,23 @@ def test_categories_and_facts_from_service_titles() -> None:
         ("Associated surgical service: Cold therapy unit", "equipment"),
         ("Associated surgical service: Arc sling", "equipment"),
         ("Associated surgical service: 2 day inpatient stay", "surgery"),
+        # A request for a visit is an evaluation, whatever the visit is about.
+        ("Orthopedic surgery consultation", "evaluation"),
+        ("Consultation with a pain management specialist (for possible injections)", "evaluation"),
+        ("Medical clearance for right knee arthroscopy", "evaluation"),
+        ("Podiatry consult for orthotics", "evaluation"),
+        # What the title asks for first is the request; what follows says what it is for.
+        ("Diazepam (Valium) 5mg take 1 tab orally 1 hour before exam", "medication"),
+        ("Norco 10/325mg for post-surgical pain", "medication"),
+        ("Physical therapy for the post-surgical knee", "physical therapy"),
+        ("Right L4-5, L5-S1 transforaminal epidural steroid injection", "injection"),
+        ("Epidural steroid injection with a follow-up visit", "injection"),
+        ("Chest x-ray pre-op", "imaging"),
+        ("EMG/NCV evaluation", "imaging"),  # a diagnostic test keeps its category
+        ("Initial evaluation for functional restoration program", "functional restoration"),
+        # A TENS unit is a device; TENS given in sessions is a therapy.
+        ("TENS unit, daily trial, cervical and thoracic spine, #30", "equipment"),
+        ("TENS 2 times a week for 4 weeks", "physical therapy"),
     ],
 )
 def test_a_service_title_names_its_category(service: str, category: str) -> None:

@@ -82,7 +82,7 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, str]] = [
             r"physical\s+therap|\bPT\b(?!\s*/\s*PTT)|physiotherap|occupational\s+therap|\bOT\b"
             r"|aquatic|therapeutic\s+exercise|physical\s+medicine|massage|myofascial|rehabilitat"
             r"|electrical\s+(?:muscle\s+|nerve\s+)?stimulation|ultrasound\s+therapy"
-            r"|pulsed\s+ultrasound|ultrasound(?=" + _GIVEN_IN_SESSIONS + r")|\bTENS\b"
+            r"|pulsed\s+ultrasound|ultrasound(?=" + _GIVEN_IN_SESSIONS + r")|\bTENS\b(?!\s+unit)"
             r"|home\s+exercise|traction"
             r"|(?<!cold\s)(?<!heat\s)\btherapy\b"
         ),
@@ -402,6 +402,31 @@ def categorize(service: str) -> ServiceCategory:
 
 
 _ASSOCIATED_SURGICAL = "associated surgical service"
+# A title names what is asked for first, then what it is for or with: "Consultation with a
+# pain management specialist for possible injections" asks for a visit, "Norco for
+# post-surgical pain" for a drug. Where the phrase before the first such word names a
+# category, it is the title's.
+_PHRASE_END = re.compile(
+    r"\s(?:for|with|to|regarding|re|of|before|after|prior\s+to|including|following|without)\b"
+    r"|[,;:(\[]"
+)
+# ... and the last noun of that phrase is its head: "Orthopedic surgery consultation" is
+# a visit, not surgery (diagnostic tests keep their category: "EMG/NCV evaluation").
+_ENDS_WITH_A_VISIT = re.compile(
+    r"\b(?:consult(?:ation)?s?|evaluations?|evals?|referrals?|second\s+opinions?|visits?"
+    r"|clearance|assessments?|follow[- ]?ups?)\s*(?:x\s*\d+|#\s*\d+|\(\d+\))?\s*$"
+)
+# A therapy's own evaluation is its first visit ("Physical therapy evaluation", "Initial
+# evaluation for functional restoration program"): these categories stand as found.
+_THERAPIES = frozenset(
+    {
+        ServiceCategory.FUNCTIONAL_RESTORATION,
+        ServiceCategory.ACUPUNCTURE,
+        ServiceCategory.CHIROPRACTIC,
+        ServiceCategory.PSYCHOLOGICAL_CARE,
+        ServiceCategory.PHYSICAL_THERAPY,
+    }
+)
 
 
 def _category(low: str, present: frozenset[str]) -> ServiceCategory:
@@ -417,7 +442,17 @@ def _category(low: str, present: frozenset[str]) -> ServiceCategory:
             named = _first_category(low[colon + 1 :], ordered)
             if named is not ServiceCategory.OTHER:
                 return named
-    return _first_category(low, ordered)
+    named = _first_category(low, ordered)
+    if named in _THERAPIES or named is ServiceCategory.OTHER:
+        return named
+    phrase_end = _PHRASE_END.search(low)
+    head = low[: phrase_end.start()] if phrase_end else low
+    if named is not ServiceCategory.IMAGING and _ENDS_WITH_A_VISIT.search(head):
+        return ServiceCategory.EVALUATION
+    if phrase_end is None:
+        return named
+    first = _first_category(head, ordered)
+    return named if first is ServiceCategory.OTHER else first
 
 
 def _first_category(low: str, candidates: list[int]) -> ServiceCategory:
