@@ -177,3 +177,34 @@ def test_a_service_title_states_how_many_and_how_often(
 ) -> None:
     facts = service_facts(service)
     assert (facts["quantity"], facts["frequency"]) == (quantity, frequency)
+
+
+@pytest.mark.parametrize(
+    ("service", "quantity", "frequency", "duration"),
+    [
+        # A range is stated whole: its upper end alone would overstate the request.
+        ("Physical therapy 2-3 times a week for 4-6 weeks", None, "2-3 times a week", "4-6 weeks"),
+        ("PT 2 to 3 times a week for 4 to 6 weeks", None, "2 to 3 times a week", "4 to 6 weeks"),
+        ("Acute inpatient rehabilitation 7-10 days", "7-10 days", None, "7-10 days"),
+        ("Acupuncture 6-8 sessions", "6-8 sessions", None, None),
+        # A count per week is how often, not how many or for how long.
+        ("Home health care 5 days a week for 2 weeks", None, "5 days a week", "2 weeks"),
+        ("Physical therapy 2 visits per week for 6 weeks", None, "2 visits per week", "6 weeks"),
+        ("Physical therapy 3x/wk for 4 wks", None, "3x/wk", "4 wks"),
+        # A count with no unit; a spinal level is none.
+        ("Physical therapy x 12", "12", None, None),
+        ("Trigger point injections x 4", "4", None, None),
+        ("Physical therapy x 12 visits", "12 visits", None, None),
+        ("Cold therapy unit x 7 days", "7 days", None, "7 days"),
+        ("Facet injection L4-5 x 2 levels", None, None, None),
+    ],
+)
+def test_a_service_title_states_ranges_rates_and_bare_counts(
+    service: str, quantity: str | None, frequency: str | None, duration: str | None
+) -> None:
+    facts = service_facts(service)
+    assert (facts["quantity"], facts["frequency"], facts["duration"]) == (
+        quantity,
+        frequency,
+        duration,
+    )

@@ -130,24 +130,37 @@ _BODY_PARTS = _lowered_source(
     r"|fingers?|thumbs?|hips?|knees?|ankles?|feet|foot|toes?|legs?|arms?|spine|head|pelvis"
     r"|sacroiliac(?:\s+joint)?|forearms?|extremit(?:y|ies)|abdomen|chest|jaw|eyes?))\b"
 )
+# A count in words or digits, and a range of two ("2-3 times a week", "for 4 to 6 weeks"):
+# a range read as its upper end would overstate what was asked for.
+_COUNT = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)"
+_RANGE = _COUNT + r"(?:\s*(?:-|to)\s*" + _COUNT + r")?"
+# "5 days a week" or "2 visits per week" says how often, not how many or for how long.
+_NOT_A_RATE = r"\b(?!\s*(?:a|per|/|each)\s*(?:week|wk|month)\b)"
 _SESSIONS = _lowered_source(
     r"(?P<v>(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|twenty"
-    r"|twenty-four)\s*(?:\(\d+\)\s*)?"
+    r"|twenty-four)(?:\s*-\s*\d+)?\s*(?:\(\d+\)\s*)?"
     # "Twelve physical therapy visits": a few words of the treatment may stand between.
     r"(?:(?!(?:times?|x|a|per|for|of|every)\s)[a-z-]+\s+){0,3}?"
-    r"(?:sessions?|visits?|treatments?|days?))"
+    r"(?:sessions?|visits?|treatments?|days?)" + _NOT_A_RATE + ")"
     r"|(?:#|qty[:.]?\s*|quantity[:.]?\s*)(?P<n>\d+)"
-    r"|(?P<x>\b\d+\s*x\s*\d+\b)"
+    r"|(?P<x>(?<![-/])\b\d+\s*x\s*\d+\b)"
+    # "Physical therapy x 12", "Trigger point injections x 4": a count with no unit.
+    r"|(?<![\d-])(?<![\d-]\s)\bx\s*(?P<c>\d+)\b"
+    r"(?!\s*(?:x|-|/|%|mg|sessions?|visits?|treatments?|days?|weeks?|wks?|months?|hours?|hrs?"
+    r"|refills?)\b)"
 )
 _FREQUENCY = _lowered_source(
-    r"(?P<v>(?:\d+|one|two|three|four|five|six)\s*(?:\(\d+\)\s*)?(?:times?|x)\s*(?:(?:a|per|/)\s*"
-    r"(?:week|day|month)|(?:weekly|daily|monthly)\b)"
+    r"(?P<v>" + _RANGE + r"\s*(?:\(\d+\)\s*)?(?:times?|x|visits?|sessions?|days?)\s*"
+    r"(?:(?:a|per|/|each)\s*(?:week|wk|day|month)\b|(?:weekly|daily|monthly)\b)"
     r"|(?:once|twice)\s+(?:a|per)\s+(?:week|day|month)|\bweekly\b|\bdaily\b"
-    r"|\d+\s*x\s*(?:week|wk)|every\s+\d+(?:-\d+)?\s+hours)"
+    r"|\d+(?:\s*-\s*\d+)?\s*x\s*(?:week|wk)\b|every\s+\d+(?:-\d+)?\s+hours)"
 )
 _DURATION = _lowered_source(
-    r"(?:for\s+)?(?P<v>(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s*"
-    r"(?:\(\d+\)\s*)?(?:weeks?|months?|days?)(?:\s+rental|\s+supply)?)"
+    r"(?:for\s+)?(?P<v>"
+    + _RANGE
+    + r"\s*(?:\(\d+\)\s*)?(?:weeks?|wks?|months?|days?)"
+    + _NOT_A_RATE
+    + r"(?:\s+rental|\s+supply)?)"
 )
 
 
