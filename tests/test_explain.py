@@ -180,6 +180,27 @@ def test_a_service_title_states_how_many_and_how_often(
 
 
 @pytest.mark.parametrize(
+    ("service", "body_part"),
+    [
+        # Parts named together are one answer, as the letter names them.
+        ("Physical therapy to the lumbar and cervical spine", "lumbar and cervical spine"),
+        ("Physical therapy for lumbar and bilateral knees", "lumbar and bilateral knees"),
+        ("MRI of the right wrist and hand", "right wrist and hand"),
+        # Abbreviated spines and parts the list had missed.
+        ("MRI of the C-spine", "C-spine"),
+        ("X-ray LS spine", "LS spine"),
+        ("Right SI joint injection", "Right SI joint"),
+        ("Physical therapy for the coccyx", "coccyx"),
+        # What stays as it was.
+        ("Physical therapy, lumbar spine, 2x6", "lumbar spine"),
+        ("Gym membership", None),
+    ],
+)
+def test_a_service_title_names_its_body_part(service: str, body_part: str | None) -> None:
+    assert service_facts(service)["body_part"] == body_part
+
+
+@pytest.mark.parametrize(
     ("service", "quantity", "frequency", "duration"),
     [
         # A range is stated whole: its upper end alone would overstate the request.

@@ -123,12 +123,17 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, str]] = [
     ),
 ]
 
-_BODY_PARTS = _lowered_source(
-    r"\b(?P<v>(?:(?:left|right|bilateral|both)\s+)?(?:lower\s+|upper\s+|mid\s+)?"
+_BODY_PART = (
+    r"(?:(?:left|right|bilateral|both)\s+)?(?:lower\s+|upper\s+|mid\s+)?"
     r"(?:cervical(?:\s+spine)?|thoracic(?:\s+spine)?|lumbar(?:\s+spine)?|lumbosacral(?:\s+spine)?"
-    r"|low(?:er)?\s+back|upper\s+back|mid\s+back|back|neck|shoulders?|elbows?|wrists?|hands?"
-    r"|fingers?|thumbs?|hips?|knees?|ankles?|feet|foot|toes?|legs?|arms?|spine|head|pelvis"
-    r"|sacroiliac(?:\s+joint)?|forearms?|extremit(?:y|ies)|abdomen|chest|jaw|eyes?))\b"
+    r"|(?:[ctl]|ls|l/s)[- ]?spine|low(?:er)?\s+back|upper\s+back|mid\s+back|back|neck"
+    r"|shoulders?|elbows?|wrists?|hands?|fingers?|thumbs?|hips?|knees?|ankles?|feet|foot|toes?"
+    r"|heels?|legs?|thighs?|arms?|spine|head|brain|pelvis|coccyx|buttocks?|groin"
+    r"|sacroiliac(?:\s+joints?)?|si\s+joints?|forearms?|extremit(?:y|ies)|abdomen|chest|ribs?|jaw|eyes?)"
+)
+# Parts named together ("the cervical and lumbar spine", "right wrist and hand") are one.
+_BODY_PARTS = _lowered_source(
+    r"\b(?P<v>" + _BODY_PART + r"(?:\s*(?:,|and|&|/)\s*" + _BODY_PART + r")*)\b"
 )
 # A count in words or digits, and a range of two ("2-3 times a week", "for 4 to 6 weeks"):
 # a range read as its upper end would overstate what was asked for.
