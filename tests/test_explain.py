@@ -8,7 +8,7 @@ import textstat
 import imr_llm
 from imr_llm import ReasonCode, ServiceCategory
 from imr_llm.facts import categorize, reason_codes, service_facts
-from tests.conftest import DATA, SEEDS
+from tests.conftest import DATA, LETTERS, SEEDS
 
 
 def test_each_item_explains_its_outcome_in_plain_words() -> None:
@@ -65,6 +65,34 @@ def test_reasons_need_their_words_not_just_their_keywords() -> None:
     # A negation in the next sentence is not the improvement's.
     rationale = "Functional improvement was reported. The pain was not documented as worse."
     assert ReasonCode.NO_FUNCTIONAL_IMPROVEMENT not in reason_codes(rationale, overturned=False)
+
+
+@pytest.mark.parametrize(
+    "rationale",
+    [
+        "However, there was no evidence of any neurological deficits on the examination.",
+        "There was a lack of significant neurological deficits that would support an MRI.",
+        "The records did not indicate a definitive neurological deficit on examination.",
+    ],
+)
+def test_no_neurological_deficit_is_a_reason_against_a_scan_only(rationale: str) -> None:
+    imaging = reason_codes(rationale, overturned=False, category=ServiceCategory.IMAGING)
+    assert ReasonCode.NO_RED_FLAGS in imaging
+    # Against an epidural injection it is another reason (no radiculopathy), not a scan's.
+    injection = reason_codes(rationale, overturned=False, category=ServiceCategory.INJECTION)
+    assert ReasonCode.NO_RED_FLAGS not in injection
+    # With no negation, the guideline's own wording is no reason.
+    quoted = "Imaging is recommended with progressive neurological deficits."
+    assert reason_codes(quoted, overturned=False, category=ServiceCategory.IMAGING) == [
+        ReasonCode.OTHER
+    ]
+
+
+def test_an_mri_upheld_for_no_neurological_deficit_says_so_in_plain_words() -> None:
+    mri = imr_llm.parse(LETTERS / "txt" / "CM17-0008479.txt").items[0]
+    assert mri.service.startswith("MRI")
+    assert mri.reasons == [ReasonCode.NO_RED_FLAGS]
+    assert "serious problem" in mri.explanation
 
 
 def test_at_most_three_reasons_and_insufficient_documentation_only_as_a_last_resort() -> None:

@@ -183,11 +183,19 @@ class _Cue:
     keywords: tuple[str, ...]
     pattern: re.Pattern[str] | None = None
     reach: int = 0
+    only_for: frozenset[ServiceCategory] | None = None
+    """The kinds of treatment the wording is a reason against (None: any)."""
 
 
-def _cue(code: ReasonCode, keywords: str, pattern: str | None = None, reach: int = 0) -> _Cue:
+def _cue(
+    code: ReasonCode,
+    keywords: str,
+    pattern: str | None = None,
+    reach: int = 0,
+    only_for: frozenset[ServiceCategory] | None = None,
+) -> _Cue:
     compiled = re.compile(pattern) if pattern is not None else None
-    return _Cue(code, tuple(keywords.split("|")), compiled, reach)
+    return _Cue(code, tuple(keywords.split("|")), compiled, reach, only_for)
 
 
 _R = ReasonCode
@@ -260,6 +268,18 @@ _CUES: list[_Cue] = [
         reach=25,
     ),
     _cue(_R.NO_RED_FLAGS, "red", r"red[- ]flag"),
+    # No neurological deficit on examination is what most often leaves a scan or nerve test
+    # unwarranted; for other treatments it is a different reason (no radiculopathy for an
+    # epidural injection, say).
+    _cue(
+        _R.NO_RED_FLAGS,
+        "neurolog",
+        r"(?:\bno|\bnot|n't|lack\s+of|absence\s+of|without|failed\s+to)\s+(?:[\w/-]++\s++){0,6}"
+        r"neurologic(?:al)?\s+(?:deficits?|dysfunction|findings?|abnormalit\w*|compromise"
+        r"|signs?|impairments?)",
+        reach=80,
+        only_for=frozenset({ServiceCategory.IMAGING}),
+    ),
     _cue(
         _R.NO_EXERCISE_PROGRAM,
         "program",
@@ -332,12 +352,12 @@ _WINDOW_AFTER = 80
 
 
 _KEYWORDS = LiteralSet(k for cue in _CUES for k in cue.keywords)
-_Check = tuple[ReasonCode, re.Pattern[str] | None, int]
+_Check = tuple[ReasonCode, re.Pattern[str] | None, int, frozenset[ServiceCategory] | None]
 # Where one keyword extends another ("not support", "not supported") the longest found at a
 # position stands for every keyword that is a prefix of it.
 _CHECKS_BY_KEYWORD: dict[str, tuple[_Check, ...]] = {
     found: tuple(
-        (cue.code, cue.pattern, cue.reach)
+        (cue.code, cue.pattern, cue.reach, cue.only_for)
         for cue in _CUES
         if any(found.startswith(k) for k in cue.keywords)
     )
@@ -345,7 +365,7 @@ _CHECKS_BY_KEYWORD: dict[str, tuple[_Check, ...]] = {
 }
 
 
-def _reasons_found(lowered: str) -> set[ReasonCode]:
+def _reasons_found(lowered: str, category: ServiceCategory | None) -> set[ReasonCode]:
     """Every reason whose wording occurs: one pass finds every keyword that starts a word
     (after a character that is not an ASCII letter, digit or underscore), then each
     wording is checked where its keyword stands."""
@@ -356,8 +376,8 @@ def _reasons_found(lowered: str) -> set[ReasonCode]:
             longest[start] = keyword
     found: set[ReasonCode] = set()
     for start, keyword in longest.items():
-        for code, pattern, reach in _CHECKS_BY_KEYWORD[keyword]:
-            if code in found:
+        for code, pattern, reach, only_for in _CHECKS_BY_KEYWORD[keyword]:
+            if code in found or (only_for is not None and category not in only_for):
                 continue
             if pattern is None:
                 found.add(code)
@@ -512,11 +532,14 @@ def _leftmost(parts: list[Alternative], low: str, present: frozenset[str]) -> re
     return best
 
 
-def reason_codes(rationale: str | None, *, overturned: bool) -> list[ReasonCode]:
+def reason_codes(
+    rationale: str | None, *, overturned: bool, category: ServiceCategory | None = None
+) -> list[ReasonCode]:
     """The main reasons a rationale gives, most specific first (at most three).
 
     "Insufficient documentation" is the least specific: it is only reported when
-    fewer than three others are.
+    fewer than three others are. Some wordings are a reason against one kind of
+    treatment only: they count when ``category`` (the item's) is that kind.
     """
     if overturned:
         return [ReasonCode.CRITERIA_MET]
@@ -525,7 +548,7 @@ def reason_codes(rationale: str | None, *, overturned: bool) -> list[ReasonCode]
     lowered = rationale.lower()
     if "\n" in lowered or "  " in lowered or "\t" in lowered:  # parsed rationales are folded
         lowered = " ".join(lowered.split())
-    found = _reasons_found(lowered)
+    found = _reasons_found(lowered, category)
     return [code for code in _REASON_ORDER if code in found][:3] or [ReasonCode.OTHER]
 
 
@@ -538,9 +561,10 @@ def facts_for(service: str, rationale: str | None, *, approved: bool) -> dict[st
     """:func:`item_facts` from an item's service, rationale and outcome."""
     low = lowered(service)
     present = _TITLE_LITERALS.present(low)
+    category = _category(low, present)
     return {
-        "category": _category(low, present),
-        "reasons": reason_codes(rationale, overturned=approved),
+        "category": category,
+        "reasons": reason_codes(rationale, overturned=approved, category=category),
         **_service_facts(service, low, present),
     }
 
