@@ -1354,6 +1354,7 @@ def test_a_section_heading_that_opens_a_page_is_not_taken_for_a_running_header()
     [
         ("a 52-year-old man", 52),
         ("a 47 yo female", 47),
+        ("a 59 y.o. male", 59),
         ("aged 61, she", 61),
         ("age: 38. He", 38),
         ("injured 3 years ago; he is a 44 year old", 44),

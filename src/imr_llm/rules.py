@@ -414,7 +414,7 @@ _CASE_N = re.compile(r"case [n#]")
 # Ages and sexes are looked for near their anchor words only (see _age, _sex): fast.
 _AGE = re.compile(
     r"(?<!\d)(?P<v>\d{1,3})\s*-?\s*(?:years?|yrs?|y/o)\s*-?\s*old\b"
-    r"|(?<!\d)(?P<w>\d{1,3})\s*y/?o\b"
+    r"|(?<!\d)(?P<w>\d{1,3})\s*y[/.]?o\b"
     r"|\bage[d]?\s*(?:of\s*)?:?\s*(?P<a>\d{2,3})\b"
 )
 _SEX_WORDS = {
@@ -437,7 +437,7 @@ _BOTH_PRONOUNS = ("he/she", "his/her", "him/her", "she/he", "her/his", "her/him"
 # The claimant's facts are looked for only where these words stand, all found in one pass
 # over the case summary: the words that open an age ("52-year-old", "61 y/o", "aged 61"),
 # the sex words, and the words that open an injury date's context (see _INJURY_CONTEXT).
-_AGE_WORDS = frozenset({"year", "yr", "yo", "y/o", "age"})
+_AGE_WORDS = frozenset({"year", "yr", "yo", "y/o", "y.o", "age"})
 _INJURY_WORDS = frozenset(
     "injur date doi occupational claim industrial work accident fell fall".split()
 )
@@ -1613,10 +1613,10 @@ def _age(low: str, words: list[tuple[int, str]]) -> int | None:
     for anchor, word in words:
         if word not in _AGE_WORDS:
             continue
-        if word in ("yo", "y/o") and _is_word_char(
+        if word in ("yo", "y/o", "y.o") and _is_word_char(
             low[anchor + len(word) : anchor + len(word) + 1] or " "
         ):
-            continue  # "y/?o" ends a word ("you" is no age)
+            continue  # "yo", "y/o" or "y.o" ends a word ("you" is no age)
         if not _DIGIT.search(low, max(0, anchor - 12), anchor + 16):
             continue  # every way of giving an age has its digits
         for m in _AGE.finditer(low, max(0, anchor - 12), anchor + 16):
