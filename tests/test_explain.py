@@ -48,6 +48,27 @@ def test_reasons_are_recognized_from_the_rationale() -> None:
         ("It is not supported by the guidelines.", ReasonCode.NOT_RECOMMENDED_BY_GUIDELINES),
         ("There was no trial of conservative care.", ReasonCode.CONSERVATIVE_CARE_NOT_TRIED),
         ("(First-line agents were not tried.)", ReasonCode.CONSERVATIVE_CARE_NOT_TRIED),
+        (
+            "The patient has not failed an adequate conservative course of treatment.",
+            ReasonCode.CONSERVATIVE_CARE_NOT_TRIED,
+        ),
+        (
+            "There is no documentation of trialed and failed conservative care.",
+            ReasonCode.CONSERVATIVE_CARE_NOT_TRIED,
+        ),
+        (
+            "There was a lack of documentation regarding recent conservative care.",
+            ReasonCode.CONSERVATIVE_CARE_NOT_TRIED,
+        ),
+        (
+            "There was no documentation that conservative measures had failed.",
+            ReasonCode.CONSERVATIVE_CARE_NOT_TRIED,
+        ),
+        (
+            "The physician failed to document if the patient had completed conservative "
+            "treatment for 3 months.",
+            ReasonCode.CONSERVATIVE_CARE_NOT_TRIED,
+        ),
         ("The risk of   dependence is high.", ReasonCode.MEDICATION_RISK),
         ("There is a lack of documentation.", ReasonCode.INSUFFICIENT_DOCUMENTATION),
     ],
@@ -93,6 +114,19 @@ def test_an_mri_upheld_for_no_neurological_deficit_says_so_in_plain_words() -> N
     assert mri.service.startswith("MRI")
     assert mri.reasons == [ReasonCode.NO_RED_FLAGS]
     assert "serious problem" in mri.explanation
+
+
+@pytest.mark.parametrize(
+    "rationale",
+    [
+        "The patient has not improved despite conservative care.",
+        "The patient has not responded to conservative treatment.",
+        "She has had extensive conservative care without benefit.",
+        "Special studies are not needed until after a period of conservative care.",
+    ],
+)
+def test_conservative_care_that_was_tried_is_no_reason_it_was_not(rationale: str) -> None:
+    assert ReasonCode.CONSERVATIVE_CARE_NOT_TRIED not in reason_codes(rationale, overturned=False)
 
 
 def test_at_most_three_reasons_and_insufficient_documentation_only_as_a_last_resort() -> None:

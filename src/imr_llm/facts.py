@@ -199,6 +199,12 @@ def _cue(
 
 
 _R = ReasonCode
+# Conservative care, as a rationale names it ("an adequate conservative course of treatment").
+_CONSERVATIVE_CARE = (
+    r"(?:(?:an?|the|adequate|recent|prior|previous|any|all|appropriate|sufficient|reasonable"
+    r"|full|and)\s+){0,3}conservative\s+(?:care|treatments?|therap(?:y|ies)|measures"
+    r"|management|course)"
+)
 # Where a run of words ("no [up to four words] functional improvement") is followed by a
 # word, each word and the spaces after it are possessive (\w++\s++): they can only ever
 # match whole, so the engine backtracks over how many words, not over every character.
@@ -310,6 +316,24 @@ _CUES: list[_Cue] = [
         r"(?:failure|failed|trial)\s+of\s+(?:\w++\s++){0,3}conservative"
         r"|conservative\s+(?:care|treatment|therapy)\s+(?:has|have|was|were)\s+not",
         reach=70,
+    ),
+    # "has not failed an adequate conservative course", "no documentation of trialed and
+    # failed conservative care", "no documentation that conservative measures had failed":
+    # a negation, then what was (not) done with it. Never "has not improved despite
+    # conservative care", which says it was tried.
+    _cue(
+        _R.CONSERVATIVE_CARE_NOT_TRIED,
+        "conservative",
+        r"(?:\bno|\bnot|n't|lack\s+of|absence\s+of|without|failed\s+to\s+(?:document|show|indicate))"
+        r"\s+(?:[\w-]++\s++){0,6}?(?:tried|trialed|failed|completed|attempted|exhausted|had"
+        r"|undergone|received|regarding|(?:documentation|evidence|history|trial)\s+of)\s+"
+        + _CONSERVATIVE_CARE
+        + r"|(?:\bno|lack\s+of"
+        r"|absence\s+of|without)\s+" + _CONSERVATIVE_CARE + r"|(?:\bno|\bnot|n't"
+        r"|lack\s+of|absence\s+of)\s+(?:[\w-]++\s++){0,3}?(?:that\s+)?conservative\s+"
+        r"(?:care|treatments?|therap(?:y|ies)|measures|management)\s+(?:had|has|have|was|were)"
+        r"\s+(?:been\s+)?(?:tried|trialed|failed|completed|attempted|exhausted)",
+        reach=90,
     ),
     _cue(_R.CONSERVATIVE_CARE_NOT_TRIED, "first", r"first[- ]line"),
     _cue(
