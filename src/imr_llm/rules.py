@@ -537,10 +537,9 @@ _PAGE_PART_COMMAS = re.compile(r"\s*,\s*")
 _DIGITS = re.compile(r"\d+")
 _PAGE_OR_RANGE = re.compile(r"(\d+)(?:-(\d+))?")
 _DIGIT = re.compile(r"\d")
-# "Page(s): 98-99" as later letters cite, "pages 98-99" or "page 99" as early ones do.
-_PAGES = re.compile(r"pages?\(?s?\)?\s*:?\s*(?P<v>\d[\d\s,\-]*)")
-# "pp. 303-304", "pgs 98-99", "pg. 12".
-_PAGES_ABBREVIATED = re.compile(r"\b(?:pp|pgs?)\.?\s*(?P<v>\d[\d\s,\-]*)")
+# "Page(s): 98-99" as later letters cite, "pages 98-99" or "page 99" as early ones do, and
+# "pp. 303-304", "pgs 98-99" or "pg. 12".
+_PAGES = re.compile(r"(?:pages?\(?s?\)?\s*:?|\b(?:pp|pgs?)\.?)\s*(?P<v>\d[\d\s,\-]*)")
 
 
 # =============================================================================================
@@ -1404,11 +1403,8 @@ def _citation_parts(line: str) -> dict[str, list[str] | list[int]]:
                 families.append("OTHER")
                 break
     pages: list[int] = []
-    if "page" in low:
+    if "page" in low or "pp" in low or "pg" in low:
         for m in _PAGES.finditer(low):
-            pages.extend(_expand_pages(m.group("v")))
-    if "pp" in low or "pg" in low:
-        for m in _PAGES_ABBREVIATED.finditer(low):
             pages.extend(_expand_pages(m.group("v")))
     sections: list[str] = []
     if "section" in low:
