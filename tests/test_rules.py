@@ -1031,6 +1031,48 @@ def test_a_guideline_line_cites_pages_and_families_in_any_of_their_forms(
     assert (maximus.source, maximus.pages, maximus.families) == ("maximus", pages, families)
 
 
+@pytest.mark.parametrize(
+    ("line", "families"),
+    [
+        (
+            "The Expert Reviewer based their decision on recommendation(s) outside of the MTUS "
+            "Guidelines. Decision based on Non-MTUS Citation Official Disability Guidelines (ODG).",
+            ["ODG"],
+        ),
+        (
+            "The Expert Reviewer did not base their decision on the MTUS. Decision based on "
+            "Non-MTUS Citation ACOEM Occupational Medicine Practice Guidelines, 3rd Edition.",
+            ["ACOEM"],
+        ),
+        (
+            "The decision was not based on the Medical Treatment Utilization Schedule. "
+            "Decision based on Non-MTUS Citation https://www.example.org/review.",
+            ["OTHER"],
+        ),
+        # Disclaimed once, cited again: the citation counts.
+        (
+            "Decision based on MTUS Chronic Pain Medical Treatment 2009, Section(s): Opioids. "
+            "Decision based on Non-MTUS Citation Official Disability Guidelines (ODG).",
+            ["MTUS", "ODG"],
+        ),
+    ],
+)
+def test_a_guideline_line_that_disclaims_the_mtus_does_not_cite_it(
+    line: str, families: list[str]
+) -> None:
+    raw = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
+    old = "MAXIMUS guideline: Decision based on MTUS Acupuncture Treatment Guidelines."
+    det = imr_llm.parse(raw.replace(old, f"MAXIMUS guideline: {line}"))
+    assert det.items[0].citations[1].families == families
+
+
+def test_items_decided_outside_the_mtus_do_not_list_it_among_their_sources() -> None:
+    # Both lines: "based their decision on recommendation(s) outside of the MTUS Guidelines.
+    # Decision based on Non-MTUS Citation ..."
+    det = imr_llm.parse(LETTERS / "txt" / "CM16-0229336.txt")
+    assert det.items[0].guideline_sources == ["ODG", "OTHER"]
+
+
 def test_a_dose_abbreviation_in_a_title_does_not_cut_it() -> None:
     raw = (DATA / "seeds" / "003_9e462060fe828150.txt").read_text(encoding="utf-8")
     raw = raw.replace("Acupuncture 6 sessions: Upheld", "Tramadol 50 mg. #60 for pain: Upheld")

@@ -519,6 +519,14 @@ _FAMILY_NAMES: tuple[tuple[str, str, str | None], ...] = (
     ("MTUS", "mtus", "medical treatment utilization schedule"),
     ("ODG", "odg", "official disability guideline"),
 )
+# A line that names the MTUS only to say its decision lies outside it cites no MTUS: "based
+# their decision on recommendation(s) outside of the MTUS Guidelines", "did not base their
+# decision on the MTUS", "Decision based on Non-MTUS Citation ...".
+_MTUS_DISCLAIMED = re.compile(
+    r"(?:(?<![a-z])non-?\s*|outside\s+(?:of\s+)?(?:the\s+)?"
+    r"|not\s+(?:been\s+)?(?:base[ds]?\s+)?(?:\w+\s+){0,3}?on\s+(?:the\s+)?)"
+    r"(?:mtus|medical\s+treatment\s+utilization\s+schedule)"
+)
 _NON_MTUS_CITATION = re.compile(
     r"non-mtus\s+citation\s*:?\s*(?P<v>.*?)(?=decision\s+based\s+on|$)", _S
 )
@@ -1390,7 +1398,10 @@ def _citation_parts(line: str) -> dict[str, list[str] | list[int]]:
         low = _lowered(line)
     families = []
     for family, word, phrase in _FAMILY_NAMES:
-        if (word in low and _has_word(low, word)) or (phrase is not None and phrase in low):
+        named = low
+        if family == "MTUS" and ("non" in low or "outside" in low or "not " in low):
+            named = _MTUS_DISCLAIMED.sub(" ", low)
+        if (word in named and _has_word(named, word)) or (phrase is not None and phrase in named):
             families.append(family)
     if "citation" in low:
         for m in _NON_MTUS_CITATION.finditer(low):

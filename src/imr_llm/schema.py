@@ -141,7 +141,11 @@ class Citation(_Model):
         description="Whose guideline line this is: the claims administrator's (UR) or MAXIMUS's."
     )
     families: list[str] = Field(
-        default_factory=list, description="Guideline families named: MTUS, ACOEM, ODG, OTHER."
+        default_factory=list,
+        description=(
+            "Guideline families cited: MTUS, ACOEM, ODG, OTHER. A line that names the MTUS only"
+            " to set it aside ('outside of the MTUS', 'Non-MTUS Citation') does not cite it."
+        ),
     )
     chapters: list[str] = Field(default_factory=list, description="Chapter numbers cited.")
     sections: list[str] = Field(default_factory=list, description="`Section(s):` text cited.")
@@ -212,7 +216,9 @@ class DisputedItem(_Model):
     )
     guideline_sources: list[str] = Field(
         default_factory=list,
-        description="Guideline families cited in either guideline line, sorted.",
+        description=(
+            "Guideline families cited in either guideline line, sorted (as `families` reads them)."
+        ),
     )
     citations: list[Citation] = Field(default_factory=list)
     pages: list[int] = Field(default_factory=list, description="Guideline pages cited, sorted.")
