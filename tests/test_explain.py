@@ -116,6 +116,14 @@ def test_an_mri_upheld_for_no_neurological_deficit_says_so_in_plain_words() -> N
     assert "serious problem" in mri.explanation
 
 
+def test_equipment_upheld_for_no_stated_duration_is_explained_in_its_own_terms() -> None:
+    # "The duration of use was not noted." A unit is rented for days, not given in visits.
+    unit = imr_llm.parse(LETTERS / "txt" / "CM17-0007142.txt").items[7]
+    assert unit.category is ServiceCategory.EQUIPMENT
+    assert unit.reasons == [ReasonCode.QUANTITY_NOT_SPECIFIED]
+    assert "how long" in unit.explanation
+
+
 @pytest.mark.parametrize(
     "rationale",
     [
