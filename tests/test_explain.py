@@ -71,6 +71,14 @@ def test_reasons_are_recognized_from_the_rationale() -> None:
         ),
         ("The risk of   dependence is high.", ReasonCode.MEDICATION_RISK),
         ("There is a lack of documentation.", ReasonCode.INSUFFICIENT_DOCUMENTATION),
+        (
+            "Physical examination did not document the patient's motor strength.",
+            ReasonCode.INSUFFICIENT_DOCUMENTATION,
+        ),
+        (
+            "The provider failed to clearly document the response to prior care.",
+            ReasonCode.INSUFFICIENT_DOCUMENTATION,
+        ),
     ],
 )
 def test_each_reason_is_recognized_however_the_rationale_is_cased_or_wrapped(

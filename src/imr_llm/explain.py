@@ -38,7 +38,7 @@ _REASONS: dict[Language, dict[ReasonCode, str]] = {
             "You have already had as many visits as the rules usually allow, or more."
         ),
         ReasonCode.QUANTITY_NOT_SPECIFIED: (
-            "The request did not say how many visits, how much, or for how long."
+            "The request did not say how much of this care was needed, or for how long."
         ),
         ReasonCode.NO_RED_FLAGS: (
             "The records did not show signs of a serious problem that would call for this test."
@@ -72,7 +72,7 @@ _REASONS: dict[Language, dict[ReasonCode, str]] = {
             "Usted ya recibió las sesiones que las normas suelen permitir, o más."
         ),
         ReasonCode.QUANTITY_NOT_SPECIFIED: (
-            "La solicitud no decía cuántas sesiones, cuánto tratamiento o por cuánto tiempo."
+            "La solicitud no decía cuánto de este tratamiento se necesitaba, ni por cuánto tiempo."
         ),
         ReasonCode.NO_RED_FLAGS: (
             "Los expedientes no mostraron señales de un problema grave que justifique este estudio."

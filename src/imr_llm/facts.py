@@ -374,8 +374,13 @@ _CUES: list[_Cue] = [
     _cue(
         _R.INSUFFICIENT_DOCUMENTATION,
         "not objectively|not support|not provide|not indicate|not document",
-        r"(?:do|does)\s+not\s+(?:objectively\s+)?(?:support|provide|indicate|document)",
+        r"(?:do|does|did)\s+not\s+(?:objectively\s+)?(?:support|provide|indicate|document)",
         reach=5,
+    ),
+    _cue(
+        _R.INSUFFICIENT_DOCUMENTATION,
+        "fail to|fails to|failed to",
+        r"fail(?:s|ed)?\s+to\s+(?:clearly\s+|adequately\s+)?document",
     ),
 ]
 _REASON_ORDER = list(dict.fromkeys(cue.code for cue in _CUES))
