@@ -296,6 +296,12 @@ def test_a_service_title_names_its_body_part(service: str, body_part: str | None
         ("Physical therapy x 12 visits", "12 visits", None, None),
         ("Cold therapy unit x 7 days", "7 days", None, "7 days"),
         ("Facet injection L4-5 x 2 levels", None, None, None),
+        # "2 times 8" is written as "2x8" is: so many a week for so many weeks.
+        ("Spinal manipulation 1 times 8", "1 times 8", None, None),
+        ("Physical therapy 2x4 weeks", "2x4", None, "4 weeks"),
+        # A count of tablets is no duration: the supply is "day supply: 30".
+        ("Oxycodone HCL ER 20mg #60 day supply: 30", "60", None, "day supply: 30"),
+        ("Norco 10/325 #90 30 day supply", "90", None, "30 day supply"),
     ],
 )
 def test_a_service_title_states_ranges_rates_and_bare_counts(

@@ -137,7 +137,7 @@ _BODY_PARTS = _lowered_source(
 )
 # A count in words or digits, and a range of two ("2-3 times a week", "for 4 to 6 weeks"):
 # a range read as its upper end would overstate what was asked for.
-_COUNT = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)"
+_COUNT = r"(?:\d+|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve))"
 _RANGE = _COUNT + r"(?:\s*(?:-|to)\s*" + _COUNT + r")?"
 # "5 days a week" or "2 visits per week" says how often, not how many or for how long.
 _NOT_A_RATE = r"\b(?!\s*(?:a|per|/|each)\s*(?:week|wk|month)\b)"
@@ -148,7 +148,8 @@ _SESSIONS = _lowered_source(
     r"(?:(?!(?:times?|x|a|per|for|of|every)\s)[a-z-]+\s+){0,3}?"
     r"(?:sessions?|visits?|treatments?|days?)" + _NOT_A_RATE + ")"
     r"|(?:#|qty[:.]?\s*|quantity[:.]?\s*)(?P<n>\d+)"
-    r"|(?P<x>(?<![-/])\b\d+\s*x\s*\d+\b)"
+    # "2x6" and "2 times 8": so many a week for so many weeks, as stated.
+    r"|(?P<x>(?<![-/])\b\d+\s*(?:x|times)\s*\d+\b)"
     # "Physical therapy x 12", "Trigger point injections x 4": a count with no unit.
     r"|(?<![\d-])(?<![\d-]\s)\bx\s*(?P<c>\d+)\b"
     r"(?!\s*(?:x|-|/|%|mg|sessions?|visits?|treatments?|days?|weeks?|wks?|months?|hours?|hrs?"
@@ -160,12 +161,14 @@ _FREQUENCY = _lowered_source(
     r"|(?:once|twice)\s+(?:a|per)\s+(?:week|day|month)|\bweekly\b|\bdaily\b"
     r"|\d+(?:\s*-\s*\d+)?\s*x\s*(?:week|wk)\b|every\s+\d+(?:-\d+)?\s+hours)"
 )
+# Not a count of tablets: "#60 day supply: 30" is a 30 days' supply of 60.
 _DURATION = _lowered_source(
-    r"(?:for\s+)?(?P<v>"
+    r"(?:for\s+)?(?<![#\d])(?<!#\s)(?P<v>"
     + _RANGE
     + r"\s*(?:\(\d+\)\s*)?(?:weeks?|wks?|months?|days?)"
     + _NOT_A_RATE
     + r"(?:\s+rental|\s+supply)?)"
+    + r"|(?P<s>days?\s+supply\s*:?\s*\d+)"
 )
 
 
