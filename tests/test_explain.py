@@ -264,6 +264,8 @@ def test_a_service_title_states_how_many_and_how_often(
         ("Physical therapy to the lumbar and cervical spine", "lumbar and cervical spine"),
         ("Physical therapy for lumbar and bilateral knees", "lumbar and bilateral knees"),
         ("MRI of the right wrist and hand", "right wrist and hand"),
+        # A part of a part keeps the side, which the larger part names.
+        ("MRI of the fingers of the right hand", "fingers of the right hand"),
         # Abbreviated spines and parts the list had missed.
         ("MRI of the C-spine", "C-spine"),
         ("X-ray LS spine", "LS spine"),

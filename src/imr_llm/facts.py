@@ -131,9 +131,11 @@ _BODY_PART = (
     r"|heels?|legs?|thighs?|arms?|spine|head|brain|pelvis|coccyx|buttocks?|groin"
     r"|sacroiliac(?:\s+joints?)?|si\s+joints?|forearms?|extremit(?:y|ies)|abdomen|chest|ribs?|jaw|eyes?)"
 )
-# Parts named together ("the cervical and lumbar spine", "right wrist and hand") are one.
+# Parts named together ("the cervical and lumbar spine", "right wrist and hand") are one, as
+# is a part of a part ("the fingers of the right hand": the side is the hand's).
 _BODY_PARTS = _lowered_source(
-    r"\b(?P<v>" + _BODY_PART + r"(?:\s*(?:,|and|&|/)\s*" + _BODY_PART + r")*)\b"
+    r"\b(?P<v>" + _BODY_PART + r"(?:\s*(?:,|and|&|/)\s*" + _BODY_PART + r")*"
+    r"(?:\s+of\s+the\s+" + _BODY_PART + r")?)\b"
 )
 # A count in words or digits, and a range of two ("2-3 times a week", "for 4 to 6 weeks"):
 # a range read as its upper end would overstate what was asked for.
