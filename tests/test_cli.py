@@ -229,3 +229,16 @@ def test_summarize_survives_a_failing_server_with_exit_0(
     assert all(
         r["method"] == "rules" and r["warnings"][-1].startswith("LLM fallback") for r in rows
     )
+
+
+def test_the_example_results_are_what_summarize_offline_gives_today(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # examples/results.jsonl feeds the example notebook: it must not drift from the parser.
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    monkeypatch.chdir(examples)
+    letters = sorted(str(p.relative_to(examples)) for p in (examples / "letters").glob("*.txt"))
+    assert main(["summarize", "--offline", *letters]) == 0
+    today = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    recorded = [json.loads(line) for line in (examples / "results.jsonl").read_text().splitlines()]
+    assert today == recorded, "regenerate it as examples/README.md says"
