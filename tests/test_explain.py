@@ -221,6 +221,21 @@ def test_categories_and_facts_from_service_titles() -> None:
         # A TENS unit is a device; TENS given in sessions is a therapy.
         ("TENS unit, daily trial, cervical and thoracic spine, #30", "equipment"),
         ("TENS 2 times a week for 4 weeks", "physical therapy"),
+        # A word names a category only as a word: "appointments" holds "ointment",
+        # "prescribed" "bed", "somatosensory" "soma".
+        ("Transportation to and from medical appointments", "other"),
+        ("Norco 10/325mg #60 as prescribed", "medication"),
+        ("Somatosensory evoked potentials", "other"),
+        # A therapy's unit or kit is equipment; so are machines, mattresses and hearing aids.
+        ("Hot/cold contrast therapy unit rental for 30 days", "equipment"),
+        ("Home exercise kit", "equipment"),
+        ("Continuous passive motion (CPM) machine for 21 days", "equipment"),
+        ("Orthopedic mattress", "equipment"),
+        ("Hearing aids", "equipment"),
+        ("Home exercise program", "physical therapy"),
+        # A release is an operation.
+        ("Right carpal tunnel release", "surgery"),
+        ("Carpal tunnel brace", "equipment"),
     ],
 )
 def test_a_service_title_names_its_category(service: str, category: str) -> None:

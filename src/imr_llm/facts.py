@@ -73,6 +73,7 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, str]] = [
         _lowered_source(
             r"surgery|surgical|arthroscop|fusion|laminectomy|discectomy|decompression|repair"
             r"|replacement|arthroplasty|-?ectomy\b|-?otomy\b|reconstruction|release\s+of|ORIF"
+            r"|(?:tunnel|finger|thumb)\s+release"
             r"|implant(?:ation)?\b|debridement|assistant\s+(?:surgeon|PA)\b|co-?surgeon"
         ),
     ),
@@ -83,15 +84,17 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, str]] = [
             r"|aquatic|therapeutic\s+exercise|physical\s+medicine|massage|myofascial|rehabilitat"
             r"|electrical\s+(?:muscle\s+|nerve\s+)?stimulation|ultrasound\s+therapy"
             r"|pulsed\s+ultrasound|ultrasound(?=" + _GIVEN_IN_SESSIONS + r")|\bTENS\b(?!\s+unit)"
-            r"|home\s+exercise|traction"
-            r"|(?<!cold\s)(?<!heat\s)\btherapy\b"
+            r"|home\s+exercise(?!\s+(?:kit|equipment))|traction"
+            r"|(?<!cold\s)(?<!heat\s)\btherapy\b(?!\s+(?:unit|device|machine|system|kit)\b)"
         ),
     ),
     (
         ServiceCategory.EQUIPMENT,
         _lowered_source(
-            r"brace|support|wheelchair|walker|cane|commode|chair|bed\b|cushion|pillow|orthotic|"
-            r"splint|sling|unit\b|device|equipment|\bDME\b|pad\b|wrap\b|shoe|insoles?|crutch|"
+            r"brace|support|wheelchair|walker|\bcanes?\b|commode|chair|\bbeds?\b|cushion|pillow"
+            r"|orthotic|splint|sling|unit\b|device|equipment|\bDME\b|\bpads?\b|wrap\b|shoe"
+            r"|insoles?|crutch|machine\b|\bCPM\b|continuous\s+passive\s+motion|mattress"
+            r"|hearing\s+aids?|"
             r"scooter|collar|stimulator|cold\s+therapy|heat\s+therapy|hot/cold|cryotherap|"
             r"compression|garment|stocking|kit\b|glove|lumbar\s+roll|rental|purchase"
         ),
@@ -100,7 +103,8 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, str]] = [
         ServiceCategory.EVALUATION,
         _lowered_source(
             r"evaluat|consult|referral|exam\b|examination|assessment|office\s+visit|follow[- ]up"
-            r"|visit|screen|test(?:ing)?\b|panel|urine\s+drug|\bUDS\b|lab|consultation|TOC\b"
+            r"|visit|screen|\btest(?:s|ing)?\b|panel|urine\s+drug|\bUDS\b|\blabs?\b|laboratory"
+            r"|consultation|\bTOC\b"
             r"|transfer\s+of\s+care|\bFCE\b|sleep\s+study|pre-?op(?:erative)?\b|clearance"
             r"|\bEKG\b|\bECG\b|\bCBC\b|\bBMP\b|\bCMP\b|\bPTT\b|\bINR\b|blood\s+work"
         ),
@@ -108,11 +112,11 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, str]] = [
     (
         ServiceCategory.MEDICATION,
         _lowered_source(
-            r"\d\s*(?:mg|mcg|ml|%|g)\b|tablet|\btab\b|capsule|cream|gel\b|ointment|patch|"
+            r"\d\s*(?:mg|mcg|ml|%|g)\b|tablet|\btab\b|capsule|cream|gel\b|\bointment|patch|"
             r"#\s*\d|\bqty\b|medication|refill|prescription|supply|\bER\b|\bHCL\b|dose|"
             r"norco|tramadol|oxycodone|hydrocodone|gabapentin|neurontin|lyrica|pregabalin|"
             r"cyclobenzaprine|flexeril|omeprazole|prilosec|ibuprofen|naproxen|meloxicam|"
-            r"lidoderm|lidocaine|diclofenac|celebrex|tizanidine|baclofen|soma|carisoprodol|"
+            r"lidoderm|lidocaine|diclofenac|celebrex|tizanidine|baclofen|\bsoma\b|carisoprodol|"
             r"ambien|zolpidem|diazepam|valium|xanax|alprazolam|percocet|morphine|fentanyl|"
             r"butrans|buprenorphine|nucynta|tapentadol|opioid|duloxetine|cymbalta|amitriptyline|"
             r"trazodone|ondansetron|etodolac|famotidine|pantoprazole|compound|topical|"
