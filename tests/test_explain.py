@@ -236,6 +236,14 @@ def test_categories_and_facts_from_service_titles() -> None:
         # A release is an operation.
         ("Right carpal tunnel release", "surgery"),
         ("Carpal tunnel brace", "equipment"),
+        ("Aspiration of right knee effusion", "other"),  # an effusion is no fusion
+        # Before or after an operation says when the care comes, not what it is.
+        ("Post-surgical physical therapy 12 sessions", "physical therapy"),
+        ("Post-fusion physical therapy", "physical therapy"),
+        ("Post-arthroscopy physical therapy", "physical therapy"),
+        ("Post-surgical knee brace", "equipment"),
+        ("Lumbar fusion L4-5", "surgery"),
+        ("Pre-operative BM P", "evaluation"),  # nothing else named: a pre-operative test
     ],
 )
 def test_a_service_title_names_its_category(service: str, category: str) -> None:

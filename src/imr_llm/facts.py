@@ -71,7 +71,7 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, str]] = [
     (
         ServiceCategory.SURGERY,
         _lowered_source(
-            r"surgery|surgical|arthroscop|fusion|laminectomy|discectomy|decompression|repair"
+            r"surgery|surgical|arthroscop|\bfusion|laminectomy|discectomy|decompression|repair"
             r"|replacement|arthroplasty|-?ectomy\b|-?otomy\b|reconstruction|release\s+of|ORIF"
             r"|(?:tunnel|finger|thumb)\s+release"
             r"|implant(?:ation)?\b|debridement|assistant\s+(?:surgeon|PA)\b|co-?surgeon"
@@ -500,6 +500,12 @@ _ENDS_WITH_A_VISIT = re.compile(
     r"\b(?:consult(?:ation)?s?|evaluations?|evals?|referrals?|second\s+opinions?|visits?"
     r"|clearance|assessments?|follow[- ]?ups?)\s*(?:x\s*\d+|#\s*\d+|\(\d+\))?\s*$"
 )
+# "Post-surgical physical therapy", "Post-fusion brace": a time before or after an operation
+# says when the care comes, not what it is.
+_OPERATION_TIMED = re.compile(
+    r"\b(?:post|pre)[- ]?(?:surgical|surgery|operative(?:ly)?|op|fusion|arthroscop[a-z]*"
+    r"|[a-z]*ectomy|[a-z]*otomy|[a-z]*plasty)\b"
+)
 # A therapy's own evaluation is its first visit ("Physical therapy evaluation", "Initial
 # evaluation for functional restoration program"): these categories stand as found.
 _THERAPIES = frozenset(
@@ -527,6 +533,11 @@ def _category(low: str, present: frozenset[str]) -> ServiceCategory:
             if named is not ServiceCategory.OTHER:
                 return named
     named = _first_category(low, ordered)
+    if named is not ServiceCategory.OTHER and ("post" in low or "pre" in low):
+        untimed = _OPERATION_TIMED.sub(" ", low)
+        named_untimed = _first_category(untimed, ordered) if untimed != low else named
+        if named_untimed is not ServiceCategory.OTHER:  # else "Pre-op <a garbled test>"
+            low, named = untimed, named_untimed
     if named in _THERAPIES or named is ServiceCategory.OTHER:
         return named
     phrase_end = _PHRASE_END.search(low)
