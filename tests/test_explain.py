@@ -244,6 +244,16 @@ def test_categories_and_facts_from_service_titles() -> None:
         ("Post-surgical knee brace", "equipment"),
         ("Lumbar fusion L4-5", "surgery"),
         ("Pre-operative BM P", "evaluation"),  # nothing else named: a pre-operative test
+        # A medicine named alone: by its generic stem, or a brand letters often name.
+        ("Lorazepam", "medication"),
+        ("Esomeprazole", "medication"),
+        ("Nortriptyline", "medication"),
+        ("Methylprednisolone", "medication"),
+        ("Ketophene (unknown quantity)", "medication"),
+        ("Zanaflex", "medication"),
+        ("MS Contin", "medication"),
+        ("Muscle relaxant", "medication"),
+        ("Ketorolac injection", "injection"),
     ],
 )
 def test_a_service_title_names_its_category(service: str, category: str) -> None:

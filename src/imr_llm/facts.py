@@ -123,6 +123,20 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, str]] = [
             r"flector|voltaren|terocin|menthoderm|ketoprofen|methocarbamol|robaxin|orphenadrine"
             r"|nabumetone|relafen|sumatriptan|suboxone|dicopanol|deprizine|fanatrex|synapryn|"
             r"tabradol"
+            # Generic names by their class's stem ("lorazepam", "esomeprazole", "nortriptyline")
+            r"|[a-z](?:prazole|tidine|profen|fenac|coxib|oxicam|codone|morphone|tapentadol"
+            r"|azepam|azolam|oxetine|afaxine|alopram|traline|triptyline|ipramine|triptan|setron"
+            r"|gabalin|pentin|axalone|benzaprine|carbamol|nidine|propion|azodone|pidem|piclone"
+            r"|aminophen|nisone|nisolone|cillin|mycin|floxacin|cycline|piramate)\b"
+            r"|methadone|morphine|fentanyl|aspirin"
+            # Brand names workers' compensation letters name often, and the kinds of medicine
+            r"|zanaflex|mobic|ultracet|zofran|protonix|nexium|colace|senokot|elavil|wellbutrin"
+            r"|lunesta|restoril|klonopin|ativan|lexapro|effexor|savella|topamax|imitrex"
+            r"|fioricet|keflex|vicoprofen|\bcontin\b|dilaudid|oxycontin|naprosyn|anaprox"
+            r"|motrin|\badvil\b|\baleve\b|tylenol|pennsaid|duexis|medrol|theramine|sentra\b"
+            r"|gabadone|trepadone|lidopro|genicin|somnicin|ketophene|medical\s+food"
+            r"|muscle\s+relaxant|\bnsaids?\b|anti-?inflammator|sleep\s+aid|\blotion"
+            r"|\bsuspension\b|\bsyrup\b|\blozenges?\b|\binhaler\b|suppositor"
         ),
     ),
 ]
