@@ -254,6 +254,17 @@ def test_categories_and_facts_from_service_titles() -> None:
         ("MS Contin", "medication"),
         ("Muscle relaxant", "medication"),
         ("Ketorolac injection", "injection"),
+        # Injections by their product or a plain word; operations by "-plasty"; a joint's
+        # replacement is surgery, a battery's is not.
+        ("Orthovisc x3", "injection"),
+        ("Cortisone shot to the right shoulder", "injection"),
+        ("Kyphoplasty T12", "surgery"),
+        ("Total hip replacement", "surgery"),
+        ("Replacement batteries for TENS unit", "equipment"),
+        ("TENS patches", "equipment"),
+        ("Group therapy 6 sessions", "psychological care"),
+        ("Chronic pain program", "functional restoration"),
+        ("Pain management consultation", "evaluation"),
     ],
 )
 def test_a_service_title_names_its_category(service: str, category: str) -> None:

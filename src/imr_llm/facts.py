@@ -39,7 +39,7 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, str]] = [
         ServiceCategory.FUNCTIONAL_RESTORATION,
         _lowered_source(
             r"functional\s+restoration|\bFRP\b|work\s+(?:hardening|conditioning)|HELP\s+program"
-            r"|multidisciplinary|interdisciplinary\s+pain"
+            r"|multidisciplinary|interdisciplinary\s+pain|(?:chronic\s+)?pain\s+(?:management\s+)?program"
         ),
     ),
     (ServiceCategory.ACUPUNCTURE, _lowered_source(r"acupunct")),
@@ -49,7 +49,10 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, str]] = [
     ),
     (
         ServiceCategory.PSYCHOLOGICAL_CARE,
-        _lowered_source(r"psych|cognitive\s+behavio|\bCBT\b|biofeedback|counsel|behavioral"),
+        _lowered_source(
+            r"psych|cognitive\s+behavio|\bCBT\b|biofeedback|counsel|behavioral|group\s+therapy"
+            r"|hypno"
+        ),
     ),
     (
         ServiceCategory.IMAGING,
@@ -65,14 +68,19 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, str]] = [
         ServiceCategory.INJECTION,
         _lowered_source(
             r"inject|epidural|\bESI\b|nerve\s+block|\bblock\b|facet|radiofrequency|ablation|rhizotomy"
-            r"|trigger\s+point|botox|prp\b|platelet"
+            r"|trigger\s+point|botox|prp\b|platelet|intrathecal|\bshots?\b|cortisone"
+            r"|viscosupplement|hyaluron|synvisc|orthovisc|monovisc|euflexxa|supartz|hyalgan"
         ),
     ),
     (
         ServiceCategory.SURGERY,
         _lowered_source(
             r"surgery|surgical|arthroscop|\bfusion|laminectomy|discectomy|decompression|repair"
-            r"|replacement|arthroplasty|-?ectomy\b|-?otomy\b|reconstruction|release\s+of|ORIF"
+            # A joint's replacement, not a TENS unit's batteries.
+            r"|(?:knee|hip|shoulder|joint|disc|ankle|elbow|wrist|total|partial)\s+replacement"
+            r"|replacement\s+of\s+(?:the\s+)?(?:left\s+|right\s+)?(?:knee|hip|shoulder|ankle"
+            r"|elbow|wrist|disc)"
+            r"|[a-z]plasty\b|-?ectomy\b|-?otomy\b|reconstruction|release\s+of|ORIF"
             r"|(?:tunnel|finger|thumb)\s+release"
             r"|implant(?:ation)?\b|debridement|assistant\s+(?:surgeon|PA)\b|co-?surgeon"
         ),
@@ -83,7 +91,9 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, str]] = [
             r"physical\s+therap|\bPT\b(?!\s*/\s*PTT)|physiotherap|occupational\s+therap|\bOT\b"
             r"|aquatic|therapeutic\s+exercise|physical\s+medicine|massage|myofascial|rehabilitat"
             r"|electrical\s+(?:muscle\s+|nerve\s+)?stimulation|ultrasound\s+therapy"
-            r"|pulsed\s+ultrasound|ultrasound(?=" + _GIVEN_IN_SESSIONS + r")|\bTENS\b(?!\s+unit)"
+            r"|pulsed\s+ultrasound|ultrasound(?="
+            + _GIVEN_IN_SESSIONS
+            + r")|\bTENS\b(?!\s+(?:unit|patch|pads?|electrode|supplies|batter))"
             r"|home\s+exercise(?!\s+(?:kit|equipment))|traction"
             r"|(?<!cold\s)(?<!heat\s)\btherapy\b(?!\s+(?:unit|device|machine|system|kit)\b)"
         ),
@@ -94,7 +104,8 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, str]] = [
             r"brace|support|wheelchair|walker|\bcanes?\b|commode|chair|\bbeds?\b|cushion|pillow"
             r"|orthotic|splint|sling|unit\b|device|equipment|\bDME\b|\bpads?\b|wrap\b|shoe"
             r"|insoles?|crutch|machine\b|\bCPM\b|continuous\s+passive\s+motion|mattress"
-            r"|hearing\s+aids?|"
+            r"|hearing\s+aids?|batter(?:y|ies)|electrodes?|supplies|\bTENS\s+(?:patch|pads?)"
+            r"|eye\s*glasses|dentures?|"
             r"scooter|collar|stimulator|cold\s+therapy|heat\s+therapy|hot/cold|cryotherap|"
             r"compression|garment|stocking|kit\b|glove|lumbar\s+roll|rental|purchase"
         ),
