@@ -135,6 +135,38 @@ def test_equipment_upheld_for_no_stated_duration_is_explained_in_its_own_terms()
 @pytest.mark.parametrize(
     "rationale",
     [
+        "There is a lack of history of peptic ulcer, GI bleeding, or perforation.",
+        "There was a lack of subjective complaints of gastrointestinal events.",
+        "The patient is not at intermediate or high risk for gastrointestinal events.",
+        "GI risk factors were not documented.",
+    ],
+)
+def test_a_stomach_protectant_with_no_stomach_risk_shown_says_so(rationale: str) -> None:
+    for service in ("Omeprazole 20mg #60", "Famotidine", "Prilosec", "Protonix"):
+        assert ReasonCode.NO_GI_RISK in reason_codes(rationale, overturned=False, service=service)
+    # Said of another drug, the same words are no reason against it.
+    assert ReasonCode.NO_GI_RISK not in reason_codes(
+        rationale, overturned=False, service="Naproxen 550mg"
+    )
+
+
+def test_a_stomach_protectant_upheld_with_no_stomach_complaints_is_explained() -> None:
+    omeprazole = imr_llm.parse(LETTERS / "txt" / "CM16-0245466.txt").items[2]
+    assert omeprazole.service == "Omeprazole"
+    assert omeprazole.reasons == [ReasonCode.NO_GI_RISK]
+    assert "stomach" in omeprazole.explanation
+
+
+def test_stomach_words_in_another_sentence_are_not_the_reason() -> None:
+    rationale = "There is no documentation of pain relief. Gastrointestinal upset was reported."
+    assert ReasonCode.NO_GI_RISK not in reason_codes(
+        rationale, overturned=False, service="Omeprazole"
+    )
+
+
+@pytest.mark.parametrize(
+    "rationale",
+    [
         "The patient has not improved despite conservative care.",
         "The patient has not responded to conservative treatment.",
         "She has had extensive conservative care without benefit.",

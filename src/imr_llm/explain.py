@@ -58,6 +58,10 @@ _REASONS: dict[Language, dict[ReasonCode, str]] = {
         ReasonCode.MEDICATION_RISK: (
             "The records did not show the safety checks the rules ask for with this drug."
         ),
+        ReasonCode.NO_GI_RISK: (
+            "This medicine protects the stomach, and the records did not show a stomach "
+            "problem or risk that calls for it."
+        ),
         ReasonCode.CRITERIA_MET: (
             "The reviewer found that your records met the rules for this care."
         ),
@@ -94,6 +98,10 @@ _REASONS: dict[Language, dict[ReasonCode, str]] = {
         ReasonCode.MEDICATION_RISK: (
             "Los expedientes no mostraron los controles de seguridad que piden las normas para "
             "este medicamento."
+        ),
+        ReasonCode.NO_GI_RISK: (
+            "Este medicamento protege el estómago, y los expedientes no mostraron un problema "
+            "o riesgo en el estómago que lo justifique."
         ),
         ReasonCode.CRITERIA_MET: (
             "El revisor encontró que sus expedientes cumplían las normas para este tratamiento."

@@ -417,7 +417,31 @@ _CUES: list[_Cue] = [
         r"fail(?:s|ed)?\s+to\s+(?:clearly\s+|adequately\s+)?document",
     ),
 ]
+# A stomach protectant (a proton pump inhibitor, an H2 blocker) is denied where no stomach
+# problem or risk is shown: "a lack of history of peptic ulcer, GI bleeding, or perforation",
+# "a lack of subjective complaints of gastrointestinal events", "not at risk for
+# gastrointestinal events". Said of another drug, the same words argue for it, so this
+# reason is read for a stomach protectant only (named in the service title).
+_STOMACH_PROTECTANT = re.compile(
+    r"prazole|tidine|prilosec|nexium|protonix|zantac|pepcid|carafate|sucralfate|proton\s+pump"
+    r"|\bppis?\b|dexilant|aciphex|prevacid|zegerid|misoprostol|cytotec|antacid"
+)
+_GI = r"(?:gastrointestinal|gi\b|dyspep|peptic|ulcer|gerd\b|reflux|stomach|gastri|heartburn)"
+_NO_GI_RISK = re.compile(
+    # A negation and, a few words on in the same sentence, the stomach.
+    _NEGATION
+    + r"\s+(?:[\w/,()-]+\s+){0,8}?"
+    + _GI
+    + r"|not\s+at\s+(?:[\w-]+\s+){0,4}?risk\s+(?:for|of)\s+"
+    + _GI
+    + r"|"
+    + _GI
+    + r"[\w\s/-]{0,40}?\b(?:was|were|is|are)\s+not\s+(?:documented|noted|reported|present)"
+)
+# Most specific first; the stomach's reason, read apart from the cues, with the other
+# reasons that there was no call for the care.
 _REASON_ORDER = list(dict.fromkeys(cue.code for cue in _CUES))
+_REASON_ORDER.insert(_REASON_ORDER.index(_R.NO_RED_FLAGS) + 1, _R.NO_GI_RISK)
 _WINDOW_AFTER = 80
 """How far past its keyword a searched-for wording may end (it is short)."""
 
@@ -615,13 +639,18 @@ def _leftmost(parts: list[Alternative], low: str, present: frozenset[str]) -> re
 
 
 def reason_codes(
-    rationale: str | None, *, overturned: bool, category: ServiceCategory | None = None
+    rationale: str | None,
+    *,
+    overturned: bool,
+    category: ServiceCategory | None = None,
+    service: str | None = None,
 ) -> list[ReasonCode]:
     """The main reasons a rationale gives, most specific first (at most three).
 
     "Insufficient documentation" is the least specific: it is only reported when
     fewer than three others are. Some wordings are a reason against one kind of
-    treatment only: they count when ``category`` (the item's) is that kind.
+    treatment only: they count when ``category`` (the item's) is that kind, or, for
+    a stomach protectant, when ``service`` (the item's title) names one.
     """
     if overturned:
         return [ReasonCode.CRITERIA_MET]
@@ -631,6 +660,12 @@ def reason_codes(
     if "\n" in lowered or "  " in lowered or "\t" in lowered:  # parsed rationales are folded
         lowered = " ".join(lowered.split())
     found = _reasons_found(lowered, category)
+    if (
+        service is not None
+        and _STOMACH_PROTECTANT.search(service.lower())
+        and _NO_GI_RISK.search(lowered)
+    ):
+        found.add(ReasonCode.NO_GI_RISK)
     return [code for code in _REASON_ORDER if code in found][:3] or [ReasonCode.OTHER]
 
 
@@ -646,7 +681,7 @@ def facts_for(service: str, rationale: str | None, *, approved: bool) -> dict[st
     category = _category(low, present)
     return {
         "category": category,
-        "reasons": reason_codes(rationale, overturned=approved, category=category),
+        "reasons": reason_codes(rationale, overturned=approved, category=category, service=low),
         **_service_facts(service, low, present),
     }
 

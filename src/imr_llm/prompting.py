@@ -17,7 +17,7 @@ from imr_llm.schema import Determination
 
 __all__ = ["PROMPT_VERSION", "build_messages", "prompt_hash", "system_prompt"]
 
-PROMPT_VERSION = "1"
+PROMPT_VERSION = "2"
 """Bumped when the prompts change meaning (the hash catches every edit anyway)."""
 
 _FILES = ("system.md", "user.md")

@@ -126,6 +126,9 @@ class ReasonCode(StrEnum):
     INSUFFICIENT_DOCUMENTATION = "insufficient_documentation"
     CONSERVATIVE_CARE_NOT_TRIED = "conservative_care_not_tried"
     MEDICATION_RISK = "medication_risk"
+    NO_GI_RISK = "no_gi_risk"
+    """A stomach protectant (a proton pump inhibitor, an H2 blocker) with no stomach
+    problem or risk shown."""
     CRITERIA_MET = "criteria_met"
     OTHER = "other"
 
