@@ -39,7 +39,8 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, str]] = [
         ServiceCategory.FUNCTIONAL_RESTORATION,
         _lowered_source(
             r"functional\s+restoration|\bFRP\b|work\s+(?:hardening|conditioning)|HELP\s+program"
-            r"|multidisciplinary|interdisciplinary\s+pain|(?:chronic\s+)?pain\s+(?:management\s+)?program"
+            r"|multidisciplinary|interdisciplinary\s+pain"
+            r"|(?:chronic\s+)?pain\s+(?:management\s+)?program"
         ),
     ),
     (ServiceCategory.ACUPUNCTURE, _lowered_source(r"acupunct")),
@@ -135,11 +136,11 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, str]] = [
             r"|nabumetone|relafen|sumatriptan|suboxone|dicopanol|deprizine|fanatrex|synapryn|"
             r"tabradol"
             # Generic names by their class's stem ("lorazepam", "esomeprazole", "nortriptyline")
-            r"|[a-z](?:prazole|tidine|profen|fenac|coxib|oxicam|codone|morphone|tapentadol"
+            r"|[a-z](?:prazole|tidine|profen|fenac|coxib|oxicam|codone|morphone"
             r"|azepam|azolam|oxetine|afaxine|alopram|traline|triptyline|ipramine|triptan|setron"
             r"|gabalin|pentin|axalone|benzaprine|carbamol|nidine|propion|azodone|pidem|piclone"
             r"|aminophen|nisone|nisolone|cillin|mycin|floxacin|cycline|piramate)\b"
-            r"|methadone|morphine|fentanyl|aspirin"
+            r"|methadone|aspirin"
             # Brand names workers' compensation letters name often, and the kinds of medicine
             r"|zanaflex|mobic|ultracet|zofran|protonix|nexium|colace|senokot|elavil|wellbutrin"
             r"|lunesta|restoril|klonopin|ativan|lexapro|effexor|savella|topamax|imitrex"
