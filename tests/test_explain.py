@@ -7,6 +7,7 @@ import textstat
 
 import imr_llm
 from imr_llm import ReasonCode, ServiceCategory
+from imr_llm.explain import reason_sentence
 from imr_llm.facts import categorize, reason_codes, service_facts
 from tests.conftest import DATA, LETTERS, SEEDS
 
@@ -195,6 +196,13 @@ def test_english_explanations_read_at_grade_8_or_lower() -> None:
             # The service name is the letter's own words; the grade is of what we wrote.
             ours = item.explanation.replace(item.service, "it")
             assert textstat.flesch_kincaid_grade(ours) <= 8, ours
+
+
+@pytest.mark.parametrize("code", list(ReasonCode))
+def test_every_reason_reads_at_grade_8_or_lower_and_has_a_spanish_text(code: ReasonCode) -> None:
+    # The samples give only some reasons; a claimant may get any of them.
+    assert textstat.flesch_kincaid_grade(reason_sentence(code)) <= 8
+    assert reason_sentence(code, "es") != reason_sentence(code)
 
 
 def test_categories_and_facts_from_service_titles() -> None:

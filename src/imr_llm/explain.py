@@ -35,7 +35,7 @@ _REASONS: dict[Language, dict[ReasonCode, str]] = {
             "The records did not show that past care helped you do more at home or at work."
         ),
         ReasonCode.EXCEEDS_GUIDELINE_QUANTITY: (
-            "You have already had as many visits as the rules usually allow, or more."
+            "With the care you already had, this is more than the rules usually allow."
         ),
         ReasonCode.QUANTITY_NOT_SPECIFIED: (
             "The request did not say how much of this care was needed, or for how long."
@@ -59,8 +59,8 @@ _REASONS: dict[Language, dict[ReasonCode, str]] = {
             "The records did not show the safety checks the rules ask for with this drug."
         ),
         ReasonCode.NO_GI_RISK: (
-            "This medicine protects the stomach, and the records did not show a stomach "
-            "problem or risk that calls for it."
+            "This medicine protects the stomach. The records did not show a stomach problem "
+            "or risk that calls for it."
         ),
         ReasonCode.CRITERIA_MET: (
             "The reviewer found that your records met the rules for this care."
@@ -73,7 +73,8 @@ _REASONS: dict[Language, dict[ReasonCode, str]] = {
             "en casa o en el trabajo."
         ),
         ReasonCode.EXCEEDS_GUIDELINE_QUANTITY: (
-            "Usted ya recibió las sesiones que las normas suelen permitir, o más."
+            "Junto con el tratamiento que ya recibió, esto es más de lo que las normas suelen "
+            "permitir."
         ),
         ReasonCode.QUANTITY_NOT_SPECIFIED: (
             "La solicitud no decía cuánto de este tratamiento se necesitaba, ni por cuánto tiempo."
@@ -100,7 +101,7 @@ _REASONS: dict[Language, dict[ReasonCode, str]] = {
             "este medicamento."
         ),
         ReasonCode.NO_GI_RISK: (
-            "Este medicamento protege el estómago, y los expedientes no mostraron un problema "
+            "Este medicamento protege el estómago. Los expedientes no mostraron un problema "
             "o riesgo en el estómago que lo justifique."
         ),
         ReasonCode.CRITERIA_MET: (
