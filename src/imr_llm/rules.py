@@ -522,11 +522,14 @@ _FAMILY_NAMES: tuple[tuple[str, str, str | None], ...] = (
 # A line that names the MTUS only to say its decision lies outside it cites no MTUS: "based
 # their decision on recommendation(s) outside of the MTUS Guidelines", "did not base their
 # decision on the MTUS", "Decision based on Non-MTUS Citation ...".
-_MTUS_DISCLAIMED = re.compile(
+# Read back from each mention: the words just before it, up to the mention.
+_MTUS_MENTION = re.compile(r"mtus|medical\s+treatment\s+utilization\s+schedule")
+_MTUS_DISCLAIMER_BEFORE = re.compile(
     r"(?:(?<![a-z])non-?\s*|outside\s+(?:of\s+)?(?:the\s+)?"
-    r"|not\s+(?:been\s+)?(?:base[ds]?\s+)?(?:\w+\s+){0,3}?on\s+(?:the\s+)?)"
-    r"(?:mtus|medical\s+treatment\s+utilization\s+schedule)"
+    r"|not\s+(?:been\s+)?(?:base[ds]?\s+)?(?:\w+\s+){0,3}?on\s+(?:the\s+)?)\Z"
 )
+_DISCLAIMER_REACH = 50
+"""How far before a mention its disclaimer can start ("not base their decision on the ")."""
 _NON_MTUS_CITATION = re.compile(
     r"non-mtus\s+citation\s*:?\s*(?P<v>.*?)(?=decision\s+based\s+on|$)", _S
 )
@@ -1398,10 +1401,10 @@ def _citation_parts(line: str) -> dict[str, list[str] | list[int]]:
         low = _lowered(line)
     families = []
     for family, word, phrase in _FAMILY_NAMES:
-        named = low
         if family == "MTUS" and ("non" in low or "outside" in low or "not " in low):
-            named = _MTUS_DISCLAIMED.sub(" ", low)
-        if (word in named and _has_word(named, word)) or (phrase is not None and phrase in named):
+            if _cites_mtus(low):
+                families.append(family)
+        elif (word in low and _has_word(low, word)) or (phrase is not None and phrase in low):
             families.append(family)
     if "citation" in low:
         for m in _NON_MTUS_CITATION.finditer(low):
@@ -1428,6 +1431,22 @@ def _citation_parts(line: str) -> dict[str, list[str] | list[int]]:
         "sections": sections,
         "pages": sorted(set(pages)),
     }
+
+
+def _cites_mtus(low: str) -> bool:
+    """Whether a lowered guideline line names the MTUS other than to set it aside."""
+    for m in _MTUS_MENTION.finditer(low):
+        start, end = m.span()
+        inside_a_word = (start and low[start - 1].isalnum()) or low[end : end + 1].isalnum()
+        if inside_a_word:
+            continue
+        window = low[max(0, start - _DISCLAIMER_REACH) : start]
+        disclaimed = ("no" in window or "outside" in window) and bool(
+            _MTUS_DISCLAIMER_BEFORE.search(window)
+        )
+        if not disclaimed:
+            return True
+    return False
 
 
 def _has_word(text: str, word: str) -> bool:
