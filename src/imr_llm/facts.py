@@ -439,6 +439,7 @@ _NO_GI_RISK = re.compile(
     + _GI
     + r"[\w\s/-]{0,40}?\b(?:was|were|is|are)\s+not\s+(?:documented|noted|reported|present)"
 )
+_MAYBE_A_MEDICINE = frozenset({None, ServiceCategory.MEDICATION, ServiceCategory.OTHER})
 # Most specific first; the stomach's reason, read apart from the cues, with the other
 # reasons that there was no call for the care.
 _REASON_ORDER = list(dict.fromkeys(cue.code for cue in _CUES))
@@ -663,6 +664,7 @@ def reason_codes(
     found = _reasons_found(lowered, category)
     if (
         service is not None
+        and category in _MAYBE_A_MEDICINE
         and _STOMACH_PROTECTANT.search(service.lower())
         and _NO_GI_RISK.search(lowered)
     ):
