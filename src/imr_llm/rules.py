@@ -1437,9 +1437,8 @@ def _cites_mtus(low: str) -> bool:
     """Whether a lowered guideline line names the MTUS other than to set it aside."""
     for m in _MTUS_MENTION.finditer(low):
         start, end = m.span()
-        inside_a_word = (start and low[start - 1].isalnum()) or low[end : end + 1].isalnum()
-        if inside_a_word:
-            continue
+        if _is_word_char(low[start - 1 : start]) or _is_word_char(low[end : end + 1]):
+            continue  # inside a word, as \b sees it (see _has_word)
         window = low[max(0, start - _DISCLAIMER_REACH) : start]
         disclaimed = ("no" in window or "outside" in window) and bool(
             _MTUS_DISCLAIMER_BEFORE.search(window)
