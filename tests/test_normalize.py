@@ -162,6 +162,20 @@ def test_a_sentence_that_runs_on_from_the_top_of_two_pages_is_no_running_header(
     assert normalize(raw).text.count(line) == 2
 
 
+def test_a_company_name_ending_in_inc_can_be_a_running_header() -> None:
+    """The stop of "Inc." ends a name, not a sentence that runs on."""
+    header = "MAXIMUS FEDERAL SERVICES, INC."
+    pages = [f"{header}\nText of page {n}.\nPage {n + 1} of 3\n" for n in range(3)]
+    raw = "\n".join(pages)  # no form feeds: the footers mark the page breaks
+    assert normalize(raw).text.count(header) == 1  # the first page's letterhead
+    sentence = "The request was reviewed by MAXIMUS Federal Services, Inc."
+    body = "\f".join(f"{sentence}\nText of page {n}.\n" for n in range(3))
+    assert normalize(body).text.count(sentence) == 3
+    # Seen once, atop a page after the first, the name is letterhead too.
+    raw = "Text of page 1.\n\fMAXIMUS FEDERAL SERVICES, INC.\nText of page 2.\n"
+    assert normalize(raw).text == "Text of page 1.\nText of page 2.\n"
+
+
 def test_an_item_label_that_opens_the_last_page_is_no_letterhead() -> None:
     raw = (
         "Non-MTUS Citation Official Disability Guidelines:\nIndications for imaging\n\f\n"

@@ -1150,6 +1150,19 @@ def test_a_page_header_between_an_outcome_and_its_headings(furniture: str) -> No
     assert det.warnings == []  # each outcome read where it stands, none by a fallback
 
 
+@pytest.mark.parametrize("footer", ["2 of 4", "2/4", "Page 2 of 4", "- 2 -"])
+def test_a_page_footer_on_the_outcomes_own_line(footer: str) -> None:
+    """PDF text may run the page's footer on from the last line of the page."""
+    raw = (LETTERS / "txt" / "CM17-0007142.txt").read_text(encoding="utf-8")
+    raw = re.sub(r"(: *(?:Upheld|Overturned)) *\n", lambda m: f"{m.group(1)} {footer}\n", raw)
+    det = imr_llm.parse(raw)
+    assert [i.outcome.value for i in det.items] == LABELS["CM17-0007142"]["outcomes"]
+    assert [fold(i.service) for i in det.items] == [
+        fold(s) for s in LABELS["CM17-0007142"]["services"]
+    ]
+    assert det.warnings == []
+
+
 PAGE_TURNS = {
     "form feed": "\f",
     "footer and running header": "Page 2 of 4\n\fIMR Final Determination Letter\n",

@@ -68,6 +68,7 @@ _HEADER_LIKE = re.compile(
 )
 # A page break with the footers next to it, once each is a form feed on a line of its own.
 _PAGE_BREAKS = re.compile(r"\n*\f(?:\n*\f)*\n*")
+_COMPANY_SUFFIX = re.compile(r"\b(?:Inc|Corp|Co|Ltd|LLC|L\.L\.C|P\.C)\.$", re.IGNORECASE)
 _CASE_NUMBER_ALONE = re.compile(r"(?:IMR\s+)?CM\d{2}-\d{4,}")
 _LINE_END_HYPHEN = re.compile(r"-\n[ \n]*")
 _SPACE_RUNS = re.compile(r"   *")
@@ -237,8 +238,13 @@ def _drop_running_headers(text: str) -> tuple[str, list[str]]:
     repeated = {h for h in repeated if counts[h] >= 2 or h == top}
     repeated |= {h for h in counts if _looks_like_letterhead(h)}
     # A line ending in a colon is a label, and one ending in a stop, comma or semicolon runs
-    # on as a sentence: neither is a header (nor letterhead).
-    repeated = {h for h in repeated if len(h) <= 120 and not h.endswith((":", ".", ",", ";"))}
+    # on as a sentence: neither is a header (nor letterhead). The stop of a company's
+    # "Inc." ends a name, not a sentence ("MAXIMUS FEDERAL SERVICES, INC.").
+    repeated = {
+        h
+        for h in repeated
+        if len(h) <= 120 and (not h.endswith((":", ".", ",", ";")) or _is_company_name(h))
+    }
     if repeated:
         # A header stands nowhere else; a line of the body that happens to open pages
         # ("Claims Administrator guideline: ..." where items start a page) stands in the
@@ -260,16 +266,22 @@ def _drop_running_headers(text: str) -> tuple[str, list[str]]:
     return "\f".join(out), sorted(repeated)
 
 
+def _is_company_name(line: str) -> bool:
+    """Capitalized words closed by "Inc." or the like: a name, however it ends."""
+    return bool(_COMPANY_SUFFIX.search(line)) and not any(w[0].islower() for w in line.split())
+
+
 def _looks_like_letterhead(line: str) -> bool:
     # All capitals is how section headings look ("IMR ISSUES, DECISIONS AND RATIONALES"):
-    # a line seen once is only letterhead when it is not one, or is a case number alone.
+    # a line seen once is only letterhead when it is not one, or is a case number or a
+    # company's name ("MAXIMUS FEDERAL SERVICES, INC.") alone.
     # Letterhead is a title ("Final Determination Letter for IMR Case Number ..."): a line
     # of mostly lower-case words is a sentence that runs over the page, whatever it names,
     # and a labelled line is the letter's ("MAXIMUS guideline: Decision based on ...")
     # unless its value is the case number.
     words = line.split()
     return (
-        (not line.isupper() or bool(_CASE_NUMBER_ALONE.fullmatch(line)))
+        (not line.isupper() or bool(_CASE_NUMBER_ALONE.fullmatch(line)) or _is_company_name(line))
         and 3 * sum(word[0].islower() for word in words) <= len(words)
         and (":" not in line or bool(_CASE_NUMBER_ALONE.search(line)))
         and len(line) <= 70

@@ -91,7 +91,7 @@ _IMR_SIGNALS = _ci(
 _PAGE_FURNITURE = (
     r"(?:[^\n]{0,100}?\b(?:CM\d{2}-\d{4,}|page\s+\d+|case\s+(?:number|no)|final\s+determination"
     r"|independent\s+medical\s+review|maximus\s+federal)\b[^\n]{0,100}"
-    r"|[ \t]*(?:-[ \t]*)?\d{1,3}(?:[ \t]*-)?[ \t]*)\n\s*"
+    r"|[ \t]*(?:-[ \t]*)?\d{1,3}(?:[ \t]*-|[ \t]*(?:of|/)[ \t]*\d{1,3})?[ \t]*)\n\s*"
 )
 
 
