@@ -1150,6 +1150,28 @@ def test_a_page_header_between_an_outcome_and_its_headings(furniture: str) -> No
     assert det.warnings == []  # each outcome read where it stands, none by a fallback
 
 
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "CM17-0007142",
+        "Page 3 of 9\nMAXIMUS FEDERAL SERVICES, INC.",
+        "Final Determination Letter for IMR Case Number CM17-0007142",
+        "3",  # a bare page number the text's missing page breaks leave unrecognized
+    ],
+)
+def test_page_furniture_above_a_title_is_not_part_of_it(furniture: str) -> None:
+    """Text extracted without form feeds keeps a page's header above the item opening it."""
+    det = imr_llm.parse((LETTERS / "txt" / "CM17-0007142.txt").read_text(encoding="utf-8"))
+    text = det.text
+    for item in reversed(det.items):
+        line_start = text.rfind("\n", 0, item.spans["service"][0]) + 1
+        text = text[:line_start] + furniture + "\n" + text[line_start:]
+    got = imr_llm.parse(text)
+    assert [(i.service, i.outcome) for i in got.items] == [
+        (i.service, i.outcome) for i in det.items
+    ]
+
+
 @pytest.mark.parametrize("footer", ["2 of 4", "2/4", "Page 2 of 4", "- 2 -"])
 def test_a_page_footer_on_the_outcomes_own_line(footer: str) -> None:
     """PDF text may run the page's footer on from the last line of the page."""

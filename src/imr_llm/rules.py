@@ -88,11 +88,15 @@ _IMR_SIGNALS = _ci(
 # Sample 003 puts the outcome on the line after the colon; PDF text may add a blank line.
 # A page break can fall between a title, its outcome and its headings, leaving the next page's
 # running header (case number, "Page 2 of 4", letterhead) or a bare page number in between.
-_PAGE_FURNITURE = (
+_PAGE_FURNITURE_LINE = (
     r"(?:[^\n]{0,100}?\b(?:CM\d{2}-\d{4,}|page\s+\d+|case\s+(?:number|no)|final\s+determination"
     r"|independent\s+medical\s+review|maximus\s+federal)\b[^\n]{0,100}"
-    r"|[ \t]*(?:-[ \t]*)?\d{1,3}(?:[ \t]*-|[ \t]*(?:of|/)[ \t]*\d{1,3})?[ \t]*)\n\s*"
+    r"|[ \t]*(?:-[ \t]*)?\d{1,3}(?:[ \t]*-|[ \t]*(?:of|/)[ \t]*\d{1,3})?[ \t]*)\n"
 )
+_PAGE_FURNITURE = _PAGE_FURNITURE_LINE + r"\s*"
+# Text extracted without form feeds keeps that furniture above the title of an item that
+# opens a page; it is never the title's own first line.
+_FURNITURE_ABOVE_TITLE = _ci(_PAGE_FURNITURE_LINE)
 
 
 def _spaced(word: str) -> str:
@@ -857,6 +861,11 @@ def _titled_item(
     if trailing_is:  # "<service> is: Upheld": the verb is the sentence's, not the service's
         service_end = trailing_is.start()
     service_start = _skip_space(text, service_start, service_end)
+    while "\n" in text[service_start:service_end]:
+        furniture = _FURNITURE_ABOVE_TITLE.match(text, service_start, service_end)
+        if furniture is None:
+            break
+        service_start = _skip_space(text, furniture.end(), service_end)
     mark = _LIST_MARK.match(text, service_start, service_end)
     if mark:  # "1. MRI of the lumbar spine: Upheld" is numbered, not named "1."
         service_start = mark.end()
