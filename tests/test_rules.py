@@ -1416,6 +1416,30 @@ def test_real_letters_read_by_pypdf_layout_mode() -> None:
     assert mismatches == []
 
 
+@pytest.mark.parametrize(
+    ("label", "split"),
+    [
+        ("Claims Administrator guideline:", "Claims Admi nistrator guideline:"),
+        ("MAXIMUS guideline:", "MAXI MUS guide line:"),
+        ("Decision rationale:", "Decision rati onale:"),
+    ],
+)
+def test_an_item_heading_whose_words_the_pdf_text_split(label: str, split: str) -> None:
+    """Layout-mode extractors split words anywhere, the item's headings included: every
+    item is still found, with what that heading labels."""
+    raw = (LETTERS / "txt" / "CM17-0011703.txt").read_text(encoding="utf-8")
+    expected = imr_llm.parse(raw)
+    det = imr_llm.parse(raw.replace(label, split))
+    assert [(i.service, i.outcome) for i in det.items] == [
+        (i.service, i.outcome) for i in expected.items
+    ]
+    for got, want in zip(det.items, expected.items, strict=True):
+        assert got.claims_administrator_guideline == want.claims_administrator_guideline
+        assert got.maximus_guideline == want.maximus_guideline
+        assert got.rationale == want.rationale
+    assert det.warnings == []
+
+
 def test_a_section_heading_that_opens_a_page_is_not_taken_for_a_running_header() -> None:
     raw = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
     raw = raw.replace(

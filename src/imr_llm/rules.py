@@ -168,6 +168,21 @@ _ITEM_LABEL = (
 )
 # Only ever asked whether it matches: lazy, so the item's own heading is tried first.
 _AFTER_OUTCOME = _ci(r"\s*(?:" + _PAGE_FURNITURE + r"){0,2}?" + _ITEM_LABEL)
+
+
+# The headings every item of the usual layouts has, found where the PDF text split their words
+# ("Claims Admi nistrator guideline:"). Tried only where outcomes are missing.
+def _split_label(label: str) -> str:
+    return r"\s*".join(_spaced(word) for word in label.split()) + r"\s*:"
+
+
+_CA_GUIDELINE_SPLIT = _split_label("claims administrator guideline")
+_MAXIMUS_GUIDELINE_SPLIT = _split_label("maximus guideline")
+_DECISION_RATIONALE_SPLIT = _split_label("decision rationale")
+_ITEM_LABEL_SPLIT = (
+    f"(?:{_CA_GUIDELINE_SPLIT}|{_MAXIMUS_GUIDELINE_SPLIT}|{_DECISION_RATIONALE_SPLIT})"
+)
+_AFTER_OUTCOME_SPLIT = _ci(r"\s*(?:" + _PAGE_FURNITURE + r"){0,2}?" + _ITEM_LABEL_SPLIT)
 _ONLY_SPACE_LEFT = re.compile(r"\s*\Z")
 # Labels, like headings, are found when the PDF text lost the spaces between their words.
 _CA_GUIDELINE = _ci(r"claims\s*administrator\s*guideline\s*:")
@@ -190,6 +205,12 @@ _DECISION_RATIONALE = _ci(r"decision\s*rationale\s*:")
 # Early letters' label. Searched for apart: one pattern for both loses the literal prefix the
 # regex engine skips ahead by, and searches for the usual label ran ten times slower.
 _EARLY_RATIONALE = _ci(r"rationale\s*for\s*the\s*decision\s*:")
+# The labels again, where the PDF text split a word ("Claims Admi nistrator guideline:").
+_SPLIT_LABELS = {
+    _CA_GUIDELINE: _ci(_CA_GUIDELINE_SPLIT),
+    _MAXIMUS_GUIDELINE: _ci(_MAXIMUS_GUIDELINE_SPLIT),
+    _DECISION_RATIONALE: _ci(_DECISION_RATIONALE_SPLIT),
+}
 _SET_FORTH_BELOW = _ci(r"set\s*forth\s*below\s*:")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 # A sentence's end: its stop, closing quotes or brackets, space, then a capital or digit.
@@ -743,12 +764,18 @@ def _decisions_region(text: str, heading: _LoweredMatch | None) -> tuple[int, in
 
 
 def _valid_markers(
-    text: str, start: int, end: int, markers: _CI = _OUTCOME_MARKER, *, may_end_text: bool = True
+    text: str,
+    start: int,
+    end: int,
+    markers: _CI = _OUTCOME_MARKER,
+    *,
+    may_end_text: bool = True,
+    headings: _CI = _AFTER_OUTCOME,
 ) -> list[_LoweredMatch]:
     """Outcome markers that the item's own headings follow (or that end the text)."""
     found = []
     for m in markers.finditer(text, start, end):
-        if _AFTER_OUTCOME.match(text, m.end(), m.end() + 400) or (
+        if headings.match(text, m.end(), m.end() + 400) or (
             may_end_text and _ONLY_SPACE_LEFT.match(text, m.end())
         ):
             found.append(m)
@@ -781,6 +808,12 @@ def _titled_items(
         every = _valid_markers(text, start, end, _OUTCOME_MARKER_ANY_SEPARATOR)
         if len(every) > len(markers):
             markers, outcome_of = every, _marker_outcome
+        if len(markers) < rationales:  # or a heading after an outcome lost its word's letters
+            split = _valid_markers(
+                text, start, end, _OUTCOME_MARKER_ANY_SEPARATOR, headings=_AFTER_OUTCOME_SPLIT
+            )
+            if len(split) > len(markers):
+                markers, outcome_of = split, _marker_outcome
         if len(markers) < rationales:
             notes.append(
                 f"the letter has {rationales} decision rationale{'s' if rationales > 1 else ''}, "
@@ -1077,7 +1110,11 @@ def _modified_block_start(text: str, lower: int, title_start: int) -> int:
 
 
 def _rationale_label(text: str, start: int, end: int) -> _LoweredMatch | None:
-    return _DECISION_RATIONALE.search(text, start, end) or _EARLY_RATIONALE.search(text, start, end)
+    return (
+        _DECISION_RATIONALE.search(text, start, end)
+        or _EARLY_RATIONALE.search(text, start, end)
+        or _SPLIT_LABELS[_DECISION_RATIONALE].search(text, start, end)
+    )
 
 
 def _rationale_label_start(text: str, at: int, floor: int) -> int:
@@ -1092,8 +1129,8 @@ def _rationale_label_start(text: str, at: int, floor: int) -> int:
 
 def _fill_body(text: str, draft: _ItemDraft, body_end: int) -> None:
     body_start = draft.body_start
-    ca = _CA_GUIDELINE.search(text, body_start, body_end)
-    mx = _MAXIMUS_GUIDELINE.search(text, body_start, body_end)
+    ca = _label(text, _CA_GUIDELINE, body_start, body_end)
+    mx = _label(text, _MAXIMUS_GUIDELINE, body_start, body_end)
     rationale = draft.rationale_label
     if draft.rationale_label_limit < body_end or (rationale and rationale.end() > body_end):
         rationale = _rationale_label(text, body_start, body_end)
@@ -1118,6 +1155,11 @@ def _fill_body(text: str, draft: _ItemDraft, body_end: int) -> None:
         draft.modified_by_ur = (
             low.find("modif", start, end) >= 0 or low.find("partially", start, end) >= 0
         ) and bool(_UR_MODIFIED_IN_RATIONALE.search(draft.rationale.value))
+
+
+def _label(text: str, label: _CI, start: int, end: int) -> _LoweredMatch | None:
+    """An item's label, or failing that the same label with its words split by the PDF text."""
+    return label.search(text, start, end) or _SPLIT_LABELS[label].search(text, start, end)
 
 
 def _early_guidelines(text: str, draft: _ItemDraft, start: int, rationale_at: int) -> None:
