@@ -1440,6 +1440,15 @@ def test_an_item_heading_whose_words_the_pdf_text_split(label: str, split: str) 
     assert det.warnings == []
 
 
+@pytest.mark.parametrize("split", ["orig inal request,", "original re quest,"])
+def test_a_modified_request_whose_words_the_pdf_text_split(split: str) -> None:
+    raw = (LETTERS / "txt" / "CM17-0020384.txt").read_text(encoding="utf-8")
+    assert "original request," in raw
+    det = imr_llm.parse(raw.replace("original request,", split))
+    assert [i.service for i in det.items] == LABELS["CM17-0020384"]["services"]
+    assert all(i.modified_by_ur for i in det.items)
+
+
 def test_a_section_heading_that_opens_a_page_is_not_taken_for_a_running_header() -> None:
     raw = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
     raw = raw.replace(

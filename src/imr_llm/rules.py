@@ -249,6 +249,9 @@ _ORIGINAL_REQUEST_TAIL = _ci(
     r"|\bthe\s+original\s+request(?:\s*[:;]\s*|\s+(?!imr\s+eligible)(?:(?:is|was)\s+)?(?:for\s+)?)"
     r"(?=\w)"
 )
+# The same where the PDF text split a word of it ("orig inal request,"): looked for only in
+# a title that ends "is:", as a modified request's does.
+_ORIGINAL_REQUEST_TAIL_SPLIT = _ci(_spaced("original") + r"\s+" + _spaced("request") + r"\s*,\s*")
 _WAS_THE_ORIGINAL_REQUEST = _ci(r"\bwas\s+the\s+original\s+request\b")
 _TRAILING_IS = _ci(r"\s+is$")
 _UR_AUTHORIZED = _ci(
@@ -884,8 +887,12 @@ def _titled_item(
     if not tails and _TRAILING_IS.search(text, block_start, service_end):
         # "The original request, <service> is: Upheld" names a request UR modified. Where the
         # service has a sentence end inside and the letter lost its line breaks, the title
-        # found above starts too late: look back as far as a title reaches.
-        tails = _original_request_tails(text, max(lower, service_end - _LONGEST_TITLE), service_end)
+        # found above starts too late: look back as far as a title reaches. PDF text may
+        # also have split a word of it.
+        reach = max(lower, service_end - _LONGEST_TITLE)
+        tails = _original_request_tails(text, reach, service_end) or list(
+            _ORIGINAL_REQUEST_TAIL_SPLIT.finditer(text, reach, service_end)
+        )
     if tails:
         modified = True
         service_start = tails[-1].end()
