@@ -81,7 +81,9 @@ def test_a_folder_stands_for_the_letters_in_it(
     ]
     assert all("items" in r for r in rows[:5])
     assert rows[5]["error"]["type"] == "InputError"
-    assert "folder" in rows[5]["error"]["message"]
+    assert (
+        rows[5]["error"]["message"] == "this folder holds no letters (no .txt, .pdf or .html files)"
+    )
     assert code == 1
     assert "Traceback" not in err
 

@@ -130,6 +130,15 @@ def test_a_folder_is_not_a_letter(tmp_path: Path) -> None:
         imr_llm.parse(str(tmp_path))
 
 
+def test_a_folder_says_whether_it_holds_letters(tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("not a letter")
+    with pytest.raises(InputError, match="holds no letters"):
+        read(tmp_path)
+    (tmp_path / "letter.PDF").write_bytes(b"%PDF-1.4")
+    with pytest.raises(InputError, match="pass the letters in it"):
+        read(tmp_path)
+
+
 def test_a_pdf_without_a_text_layer_asks_for_ocr(tmp_path: Path) -> None:
     from pypdf import PdfWriter
 

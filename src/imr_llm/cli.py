@@ -34,13 +34,12 @@ Paths = Annotated[
         show_default=False,
     ),
 ]
-_LETTER_SUFFIXES = (".txt", ".pdf", ".html", ".htm")
 
 
 def _letters_in(paths: list[Path]) -> list[Path]:
-    """Each path, with a folder replaced by the letters in it (its ``.txt`` and ``.pdf``
-    files, not its subfolders', in name order). A folder with none stays, so its input line
-    says why."""
+    """Each path, with a folder replaced by the letters in it (its files named as
+    :data:`~imr_llm.reading.LETTER_SUFFIXES` says, not its subfolders', in name order).
+    A folder with none stays, so its input line says why."""
     letters: list[Path] = []
     for path in paths:
         letters.extend(_letter_files(path) or [path])
@@ -48,10 +47,12 @@ def _letters_in(paths: list[Path]) -> list[Path]:
 
 
 def _letter_files(folder: Path) -> list[Path]:
+    from imr_llm.reading import LETTER_SUFFIXES
+
     try:
         if not folder.is_dir():
             return []
-        return sorted(p for p in folder.iterdir() if p.suffix.lower() in _LETTER_SUFFIXES)
+        return sorted(p for p in folder.iterdir() if p.suffix.lower() in LETTER_SUFFIXES)
     except OSError:  # unreadable: the folder's own input line will say so
         return []
 

@@ -26,7 +26,7 @@ from imr_llm.errors import (
     PdfError,
 )
 
-__all__ = ["MAX_INPUT_BYTES", "RawLetter", "check_size", "read", "read_bytes"]
+__all__ = ["LETTER_SUFFIXES", "MAX_INPUT_BYTES", "RawLetter", "check_size", "read", "read_bytes"]
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 """Inputs larger than this (20 MiB) are refused: real letters are a few hundred KiB at most."""
@@ -53,11 +53,7 @@ def read(path: str | os.PathLike[str]) -> RawLetter:
     p = Path(path)
     source = str(path)
     if p.is_dir():
-        raise InputError(
-            "this is a folder, not a letter: pass the letters in it (the command line reads "
-            "a folder's .txt, .pdf and .html files itself)",
-            source=source,
-        )
+        raise InputError(_folder_message(p), source=source)
     if not p.is_file():
         raise InputNotFoundError("no such file", source=source)
     try:
@@ -66,6 +62,23 @@ def read(path: str | os.PathLike[str]) -> RawLetter:
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}", source=source) from exc
     return read_bytes(data, source=source)
+
+
+LETTER_SUFFIXES = (".txt", ".pdf", ".html", ".htm")
+"""The files a folder's letters are: ``imr-llm parse FOLDER`` reads these."""
+
+
+def _folder_message(folder: Path) -> str:
+    try:
+        holds_letters = any(f.suffix.lower() in LETTER_SUFFIXES for f in folder.iterdir())
+    except OSError as exc:
+        return f"this is a folder, not a letter, and it cannot be read: {exc.strerror or exc}"
+    if not holds_letters:
+        return "this folder holds no letters (no .txt, .pdf or .html files)"
+    return (
+        "this is a folder, not a letter: pass the letters in it (the command line reads "
+        "a folder's .txt, .pdf and .html files itself)"
+    )
 
 
 def check_size(size: int, *, source: str | None = None) -> None:
