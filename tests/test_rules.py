@@ -1440,6 +1440,18 @@ def test_an_item_heading_whose_words_the_pdf_text_split(label: str, split: str) 
     assert det.warnings == []
 
 
+def test_split_headings_and_early_letters_guideline_sentences_in_one_letter() -> None:
+    """An outcome that the usual heading follows counts as well when another item's
+    heading is found only with its words split."""
+    raw = (LETTERS / "txt" / "CM17-0011703.txt").read_text(encoding="utf-8")
+    label = "Claims Administrator guideline: The Claims Administrator"
+    raw = raw.replace(label, "The Claims Administrator", 1)
+    raw = raw.replace(label, "Claims Admi nistrator guideline: The Claims Administrator", 1)
+    det = imr_llm.parse(raw)
+    assert [i.outcome.value for i in det.items] == LABELS["CM17-0011703"]["outcomes"]
+    assert [i.service for i in det.items] == LABELS["CM17-0011703"]["services"]
+
+
 @pytest.mark.parametrize("split", ["orig inal request,", "original re quest,"])
 def test_a_modified_request_whose_words_the_pdf_text_split(split: str) -> None:
     raw = (LETTERS / "txt" / "CM17-0020384.txt").read_text(encoding="utf-8")

@@ -182,7 +182,10 @@ _DECISION_RATIONALE_SPLIT = _split_label("decision rationale")
 _ITEM_LABEL_SPLIT = (
     f"(?:{_CA_GUIDELINE_SPLIT}|{_MAXIMUS_GUIDELINE_SPLIT}|{_DECISION_RATIONALE_SPLIT})"
 )
-_AFTER_OUTCOME_SPLIT = _ci(r"\s*(?:" + _PAGE_FURNITURE + r"){0,2}?" + _ITEM_LABEL_SPLIT)
+# Either heading: the outcomes the usual one follows count here too.
+_AFTER_OUTCOME_SPLIT = _ci(
+    r"\s*(?:" + _PAGE_FURNITURE + r"){0,2}?(?:" + _ITEM_LABEL + "|" + _ITEM_LABEL_SPLIT + ")"
+)
 _ONLY_SPACE_LEFT = re.compile(r"\s*\Z")
 # Labels, like headings, are found when the PDF text lost the spaces between their words.
 _CA_GUIDELINE = _ci(r"claims\s*administrator\s*guideline\s*:")
