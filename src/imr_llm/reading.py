@@ -30,6 +30,8 @@ __all__ = ["LETTER_SUFFIXES", "MAX_INPUT_BYTES", "RawLetter", "check_size", "rea
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 """Inputs larger than this (20 MiB) are refused: real letters are a few hundred KiB at most."""
+LETTER_SUFFIXES = (".txt", ".pdf", ".html", ".htm")
+"""The files a folder's letters are: ``imr-llm parse FOLDER`` reads these."""
 
 _MIN_PDF_CHARS_PER_PAGE = 20
 
@@ -62,10 +64,6 @@ def read(path: str | os.PathLike[str]) -> RawLetter:
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}", source=source) from exc
     return read_bytes(data, source=source)
-
-
-LETTER_SUFFIXES = (".txt", ".pdf", ".html", ".htm")
-"""The files a folder's letters are: ``imr-llm parse FOLDER`` reads these."""
 
 
 def _folder_message(folder: Path) -> str:

@@ -170,9 +170,9 @@ _ITEM_LABEL = (
 _AFTER_OUTCOME = _ci(r"\s*(?:" + _PAGE_FURNITURE + r"){0,2}?" + _ITEM_LABEL)
 
 
-# The headings every item of the usual layouts has, found where the PDF text split their words
-# ("Claims Admi nistrator guideline:"). Tried only where outcomes are missing.
 def _split_label(label: str) -> str:
+    """A heading every item of the usual layouts has, found where the PDF text split its
+    words ("Claims Admi nistrator guideline:"). Tried only where the usual one is missing."""
     return r"\s*".join(_spaced(word) for word in label.split()) + r"\s*:"
 
 
@@ -904,7 +904,7 @@ def _titled_item(
     if trailing_is:  # "<service> is: Upheld": the verb is the sentence's, not the service's
         service_end = trailing_is.start()
     service_start = _skip_space(text, service_start, service_end)
-    while "\n" in text[service_start:service_end]:
+    while text.find("\n", service_start, service_end) >= 0:
         furniture = _FURNITURE_ABOVE_TITLE.match(text, service_start, service_end)
         if furniture is None:
             break
