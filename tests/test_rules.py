@@ -1214,6 +1214,37 @@ def test_a_page_turn_inside_or_before_a_title_changes_no_item(turn: str) -> None
     assert changed == []
 
 
+def test_a_stray_blank_line_inside_a_title_changes_no_item() -> None:
+    """OCR and PDF text may leave a blank line in a wrapped title ("... moderate to" / "" /
+    "severe pain #30"): a paragraph does not open with a lower-case word in mid-sentence."""
+    changed, tried = [], 0
+    for path in ALL_LETTERS:
+        det = imr_llm.parse(path.read_text(encoding="utf-8"))
+        text, expected = det.text, [(i.service, i.outcome) for i in det.items]
+        for k, item in enumerate(det.items):
+            start, end = item.spans["service"]
+            gap = re.search(r"(?<=[\w,)]) (?=[a-z])", text[(start + end) // 2 : end])
+            if gap is None:
+                continue
+            at = (start + end) // 2 + gap.start()
+            tried += 1
+            got = imr_llm.parse(text[:at] + "\n\n" + text[at + 1 :])
+            if [(i.service, i.outcome) for i in got.items] != expected:
+                changed.append((path.stem, k + 1))
+    assert tried > 50
+    assert changed == []
+
+
+def test_a_lower_case_title_after_a_finished_paragraph_starts_there() -> None:
+    raw = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
+    raw = raw.replace("X-ray of the lumbar spine:  Upheld", "x-ray of the lumbar spine:  Upheld")
+    det = imr_llm.parse(raw)
+    assert [i.service for i in det.items] == [
+        "Acupuncture two times a week for three weeks for the lower back",
+        "x-ray of the lumbar spine",
+    ]
+
+
 def test_a_page_header_between_a_title_and_its_outcome() -> None:
     raw = (LETTERS / "txt" / "CM16-0248698.txt").read_text(encoding="utf-8")
     raw = re.sub(r": *(Upheld|Overturned)", lambda m: ":\nCM16-0248698\n" + m.group(1), raw)

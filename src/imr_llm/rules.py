@@ -880,7 +880,7 @@ def _titled_item(
     while service_end > lower and text[service_end - 1] in " \t\n.,;:":
         service_end -= 1
     if opens_section and service_end - lower <= _LONGEST_TITLE:
-        paragraph = text.rfind("\n\n", lower, service_end)
+        paragraph = _title_paragraph_break(text, lower, service_end)
         block_start = _skip_space(text, lower if paragraph < 0 else paragraph, service_end)
     else:
         block_start = _title_start(text, lower, service_end)
@@ -950,6 +950,24 @@ def _title_start(text: str, lower: int, upper: int) -> int:
     return _boundary_after(text, lower, upper, lower_is_boundary=True)
 
 
+def _title_paragraph_break(text: str, lower: int, upper: int) -> int:
+    """The last blank line in [lower, upper) that ends a paragraph, or -1.
+
+    PDF and OCR text sometimes leave a stray blank line inside a wrapped title ("... as
+    needed for moderate to\\n\\nsevere pain #30: Upheld"). A paragraph does not open in
+    mid-sentence: a blank line with a lower-case word after it, and no stop, colon or
+    semicolon before it, is inside one.
+    """
+    paragraph = text.rfind("\n\n", lower, upper)
+    while (
+        paragraph > lower
+        and text[paragraph - 1] not in ".:;!?"
+        and text[paragraph + 2 : paragraph + 3].islower()
+    ):
+        paragraph = text.rfind("\n\n", lower, paragraph)
+    return paragraph
+
+
 def _boundary_after(text: str, lower: int, upper: int, *, lower_is_boundary: bool) -> int:
     """Where a title that ends at ``upper`` starts: after the last boundary in [lower, upper).
 
@@ -964,7 +982,7 @@ def _boundary_after(text: str, lower: int, upper: int, *, lower_is_boundary: boo
     rationale's label, or of the section's opening) or just where a search window begins.
     """
     start = lower
-    paragraph = text.rfind("\n\n", lower, upper)
+    paragraph = _title_paragraph_break(text, lower, upper)
     if paragraph >= 0:
         start = paragraph + 2
         lower_is_boundary = True
