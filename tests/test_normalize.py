@@ -183,3 +183,38 @@ def test_an_item_label_that_opens_the_last_page_is_no_letterhead() -> None:
     )
     assert "MAXIMUS guideline: Decision based on" in normalize(raw).text
     assert normalize("Text\n\fIMR Case Number: CM16-0000001\nmore\n").text == "Text\nmore\n"
+
+
+def test_markdown_from_a_pdf_converter_becomes_the_letters_text() -> None:
+    result = normalize(
+        "| Case Number: | CM16-0233794 |\n|---|---|\n| Priority: | Standard |\n\n"
+        "## IMR ISSUES, DECISIONS AND RATIONALES\n"
+        "**MRI of the Left shoulder without contrast: Upheld**\n"
+        "**Decision rationale:** Not indicated.\n"
+    )
+    assert result.text == (
+        "Case Number: CM16-0233794\nPriority: Standard\n\n"
+        "IMR ISSUES, DECISIONS AND RATIONALES\n"
+        "MRI of the Left shoulder without contrast: Upheld\n"
+        "Decision rationale: Not indicated.\n"
+    )
+    assert result.removed == ["Markdown markup"]
+
+
+def test_a_letters_own_marks_are_no_markdown() -> None:
+    """A quantity may open a wrapped line ("#60"), and OCR reads a box's edge as "|"."""
+    letter = "Norco 10/325mg\n#60: Upheld\nUR Denial Date: |\n| 11/18/2016\n"
+    result = normalize(letter)
+    assert result.text == letter
+    assert result.removed == []
+
+
+def test_a_letter_quoted_in_an_e_mail_loses_its_quote_marks() -> None:
+    result = normalize(
+        "See below.\n\n> X-ray of the lumbar spine: Upheld\n> > Decision rationale:\n"
+    )
+    assert result.text == "See below.\n\nX-ray of the lumbar spine: Upheld\nDecision rationale:\n"
+    assert result.removed == ["e-mail quote marks"]
+    # A line of the letter's own may open with ">"; most of them do not.
+    letter = "Pain for\n> 6 months.\nX-ray of the lumbar spine: Upheld\n"
+    assert normalize(letter).text == letter

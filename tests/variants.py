@@ -121,6 +121,43 @@ def with_planted_instructions(raw: str) -> str:
     return text.rstrip() + "\n" + PLANTED
 
 
+_SECTION_HEADING = re.compile(r"^[ \t]*([A-Z][A-Z ,()/'&-]{9,})[ \t]*$", re.MULTILINE)
+_OUTCOME_LINE = re.compile(r"^[ \t]*(\S.*?(?:Upheld|Overturned)\.?)[ \t]*$", re.MULTILINE)
+_ITEM_LABELS = re.compile(
+    r"^[ \t]*(Claims Administrator guideline:|MAXIMUS guideline:|Decision rationale:)",
+    re.MULTILINE,
+)
+
+
+def _cells(line: str) -> str:
+    """A header line's labels and values as table cells: "Date Assigned: | 12/08/2016 | ..."."""
+    line = re.sub(r":\s*(?=\S)", ": | ", line.strip())
+    return re.sub(r"(?<=\d) +(?=[A-Z])", " | ", line)
+
+
+def markdown(raw: str) -> str:
+    """The letter as a PDF-to-Markdown converter (pymupdf4llm, marker, docling) gives it:
+    headings marked "## ", the bold lines (an item's title and outcome, its labels) in
+    "**", the header block's lines as table rows."""
+    text = raw.replace("\r\n", "\n")
+    head_end = text.find("HOW THE IMR")
+    if head_end > 0:
+        rows = [f"| {_cells(line)} |" for line in text[:head_end].split("\n") if line.strip()]
+        if rows:
+            rows.insert(1, "|---|")
+            text = "\n".join(rows) + "\n\n" + text[head_end:]
+    text = _SECTION_HEADING.sub(lambda m: "## " + m.group(1).strip(), text)
+    text = _OUTCOME_LINE.sub(lambda m: "**" + m.group(1) + "**", text)
+    text = _ITEM_LABELS.sub(lambda m: "**" + m.group(1) + "**", text)
+    return text
+
+
+def email_quoted(raw: str) -> str:
+    """The letter quoted in an e-mail reply: a line of reply, then "> " before every line."""
+    quoted = "\n".join("> " + line for line in raw.replace("\r\n", "\n").split("\n"))
+    return "Please see the decision below.\n\n" + quoted + "\n"
+
+
 VARIANTS: dict[str, Callable[[str], str]] = {
     "crlf": crlf,
     "form_feeds_and_footers": form_feeds_and_footers,
@@ -132,4 +169,6 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "one_line": one_line,
     "unicode_punctuation": unicode_punctuation,
     "planted_instructions": with_planted_instructions,
+    "markdown": markdown,
+    "email_quoted": email_quoted,
 }

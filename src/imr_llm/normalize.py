@@ -1,7 +1,8 @@
 """Raw letter text -> the normalized text every span points into.
 
 Letters arrive as PDF text, with CRLF, form feeds, page footers, running page
-headers, double spacing, curly quotes and ligatures. Normalization removes the
+headers, double spacing, curly quotes and ligatures; some as Markdown from a
+PDF-to-Markdown converter, or quoted in an e-mail. Normalization removes the
 delivery and keeps the letter: the words, their order and the line structure
 stay recognizable, so a span shown to a person reads like the letter.
 
@@ -77,6 +78,14 @@ _SPACE_BEFORE_NEWLINE = re.compile(" \n")
 _EMPTY_LINE = re.compile("\n\n")
 _BLANK_LINE_RUNS = re.compile(r"\n\n\n+")
 _NEWLINE_RUNS = re.compile(r"\n\n*")
+# Markdown, as PDF-to-Markdown converters and e-mail give a letter. A letter's own text
+# never holds "**", a line opening with a heading mark and a word, or a table's row.
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+(?=[A-Za-z])", re.MULTILINE)
+_MARKDOWN_TABLE_RULE = re.compile(
+    r"^\|[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*\n?", re.MULTILINE
+)
+_MARKDOWN_TABLE_ROW = re.compile(r"^\|(.*)\|[ \t]*$", re.MULTILINE)
+_QUOTE_MARKS = re.compile(r"^(?:>[ \t]?)+", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -95,6 +104,13 @@ def normalize(raw: str) -> NormalizedText:
     text = raw if raw.isascii() else unicodedata.normalize("NFKC", raw)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # One-character tests first: "in" finds one character far faster than two.
+    if ">" in text and (text[:1] == ">" or "\n>" in text) and _is_quoted(text):
+        text = _QUOTE_MARKS.sub("", text)
+        removed.append("e-mail quote marks")
+    if _looks_like_markdown(text):
+        text = _strip_markdown(text)
+        removed.append("Markdown markup")
     if not text.isascii() or "\t" in text or "\f" in text or "\v" in text:
         # Only the few characters to map are visited (str.translate looks up every one).
         text = _TO_PLAIN.sub(lambda m: _PUNCTUATION[ord(m.group())], text)
@@ -125,6 +141,47 @@ def normalize(raw: str) -> NormalizedText:
         text = _BLANK_LINE_RUNS.sub("\n\n", text)
     text = text.strip("\n ")
     return NormalizedText(text=text + "\n" if text else "", removed=removed)
+
+
+def _is_quoted(text: str) -> bool:
+    """A letter quoted in an e-mail reply: most of its lines open with "> " (or "> > ").
+    A line of the letter's own may open with ">" ("> 6 months"), but not most of them."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    return 2 * sum(line.lstrip().startswith(">") for line in lines) > len(lines)
+
+
+def _looks_like_markdown(text: str) -> bool:
+    return (
+        ("*" in text and "**" in text)
+        or ("#" in text and _opens_a_line(text, "#", _MARKDOWN_HEADING))
+        or ("|" in text and _opens_a_line(text, "|", _MARKDOWN_TABLE_ROW))
+    )
+
+
+def _opens_a_line(text: str, mark: str, pattern: re.Pattern[str]) -> bool:
+    """Whether ``pattern`` matches at a line start where ``mark`` stands: letters hold few
+    of these marks ("#60", OCR's "|"), so only they are tried, never every line."""
+    at = text.find(mark)
+    while at >= 0:
+        if (at == 0 or text[at - 1] == "\n") and pattern.match(text, at):
+            return True
+        at = text.find(mark, at + 1)
+    return False
+
+
+def _strip_markdown(text: str) -> str:
+    """The letter's text from Markdown (bold titles and outcomes, "#" headings, tables for
+    the header block), as pymupdf4llm, marker or docling turn a PDF into Markdown.
+
+    Emphasis goes, with its markers, from the letter's own words: "**X-ray:** Upheld" reads
+    "X-ray: Upheld". A table row becomes a line of its cells, as PDF text gives them.
+    """
+    text = text.replace("**", "")
+    text = _MARKDOWN_HEADING.sub("", text)
+    if "|" in text:
+        text = _MARKDOWN_TABLE_RULE.sub("", text)
+        text = _MARKDOWN_TABLE_ROW.sub(lambda m: m.group(1).strip().replace("|", "  "), text)
+    return text
 
 
 def _mark_footers(text: str) -> tuple[str, int]:
