@@ -99,6 +99,28 @@ def test_real_letters_read_by_ocr_give_the_same_items_and_facts() -> None:
     assert mismatches == []
 
 
+def test_real_letters_converted_to_markdown_give_the_same_items_and_facts() -> None:
+    """PDF-to-Markdown converters (here pymupdf4llm) bold titles, outcomes and labels, mark
+    titles as headings and put the header block in a table: the Markdown is delivery, and
+    the letter reads as its text does. (The converter drops the hyphen of a word it joins
+    over a line end, "pre-\noperative" -> "preoperative", so rationales are not compared.)"""
+    mismatches = []
+    for case, label in LABELS.items():
+        det = imr_llm.parse(LETTERS / "md" / f"{case}.md")
+        text = imr_llm.parse(LETTERS / "txt" / f"{case}.txt")
+        got = [(fold(i.service), i.outcome.value) for i in det.items]
+        want = [(fold(s), o) for s, o in zip(label["services"], label["outcomes"], strict=True)]
+        if got != want:
+            mismatches.append((case, got, want))
+        if header_facts(det) != header_facts(text):
+            mismatches.append((case, "header"))
+        if (det.reviewer, det.claimant) != (text.reviewer, text.claimant):
+            mismatches.append((case, "reviewer or claimant"))
+        if [i.guideline_sources for i in det.items] != [i.guideline_sources for i in text.items]:
+            mismatches.append((case, "guideline sources"))
+    assert mismatches == []
+
+
 def test_ocr_confusions_in_outcomes_and_states() -> None:
     raw = (LETTERS / "txt" / "CM16-0235724.txt").read_text(encoding="utf-8")
     raw = raw.replace("Overturned", "Overtumed").replace("California", "Califomia")

@@ -122,34 +122,47 @@ def with_planted_instructions(raw: str) -> str:
 
 
 _SECTION_HEADING = re.compile(r"^[ \t]*([A-Z][A-Z ,()/'&-]{9,})[ \t]*$", re.MULTILINE)
-_OUTCOME_LINE = re.compile(r"^[ \t]*(\S.*?(?:Upheld|Overturned)\.?)[ \t]*$", re.MULTILINE)
+_OUTCOME_LINE = re.compile(r"^[ \t]*(\S.*?:)[ \t]*((?:Upheld|Overturned)\.?)[ \t]*$", re.MULTILINE)
 _ITEM_LABELS = re.compile(
     r"^[ \t]*(Claims Administrator guideline:|MAXIMUS guideline:|Decision rationale:)",
     re.MULTILINE,
 )
+_HEADER_LABEL = re.compile(
+    r"(Case Number:|Date Assigned:|Date of Injury:|Decision Date:|UR Denial Date:|Priority:"
+    r"|Application Received:|Application|Received:)"
+)
 
 
-def _cells(line: str) -> str:
-    """A header line's labels and values as table cells: "Date Assigned: | 12/08/2016 | ..."."""
-    line = re.sub(r":\s*(?=\S)", ": | ", line.strip())
-    return re.sub(r"(?<=\d) +(?=[A-Z])", " | ", line)
+def _header_table(block: str) -> str:
+    """The header block as pymupdf4llm's first releases give its table: a row per line,
+    labels bold in cells of their own, a header cell it had no name for called "Col3", and
+    the case number's hyphen read after the number ("CM16 0233794<br>-")."""
+    rows = []
+    for line in (line.strip() for line in block.split("\n")):
+        if line:
+            cells = [c.strip() for c in _HEADER_LABEL.split(line) if c.strip()]
+            cells = [f"**{c}**" if _HEADER_LABEL.fullmatch(c) else c for c in cells]
+            rows.append("|" + "|".join(cells) + "|")
+    if not rows:
+        return ""
+    rows[0] = re.sub(r"([A-Z]{2}\d{2})-(\d{4,})", r"\1 \2<br>-", rows[0]) + "Col3|"
+    return "\n".join([rows[0], "|---|---|---|", *rows[1:]]) + "\n\n"
 
 
 def markdown(raw: str) -> str:
     """The letter as a PDF-to-Markdown converter (pymupdf4llm, marker, docling) gives it:
-    headings marked "## ", the bold lines (an item's title and outcome, its labels) in
-    "**", the header block's lines as table rows."""
+    headings marked "## ", bold titles and labels, a title as a heading now and then, the
+    header block as a table. (tests/data/letters/md has the real converter's output.)"""
     text = raw.replace("\r\n", "\n")
     head_end = text.find("HOW THE IMR")
     if head_end > 0:
-        rows = [f"| {_cells(line)} |" for line in text[:head_end].split("\n") if line.strip()]
-        if rows:
-            rows.insert(1, "|---|")
-            text = "\n".join(rows) + "\n\n" + text[head_end:]
-    text = _SECTION_HEADING.sub(lambda m: "## " + m.group(1).strip(), text)
-    text = _OUTCOME_LINE.sub(lambda m: "**" + m.group(1) + "**", text)
-    text = _ITEM_LABELS.sub(lambda m: "**" + m.group(1) + "**", text)
-    return text
+        text = _header_table(text[:head_end]) + text[head_end:]
+    text = _SECTION_HEADING.sub(lambda m: "## **" + m.group(1).strip() + "**", text)
+    titles = iter(range(1000))
+    text = _OUTCOME_LINE.sub(
+        lambda m: ("## " if next(titles) % 2 else "") + f"**{m.group(1)}** {m.group(2)}", text
+    )
+    return _ITEM_LABELS.sub(lambda m: "**" + m.group(1) + "**", text)
 
 
 def email_quoted(raw: str) -> str:

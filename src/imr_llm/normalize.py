@@ -81,6 +81,9 @@ _NEWLINE_RUNS = re.compile(r"\n\n*")
 # Markdown, as PDF-to-Markdown converters and e-mail give a letter. A letter's own text
 # never holds "**", a line opening with a heading mark and a word, or a table's row.
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+(?=[A-Za-z])", re.MULTILINE)
+_MARKDOWN_HEADING_MARK = re.compile(r"^#{1,6}[ \t]+(?=\S)", re.MULTILINE)
+# pymupdf4llm names a table's missing header cells "Col3", "Col4" ...
+_PLACEHOLDER_CELL = re.compile(r"^Col\d+$")
 _MARKDOWN_TABLE_RULE = re.compile(
     r"^\|[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*\n?", re.MULTILINE
 )
@@ -177,11 +180,19 @@ def _strip_markdown(text: str) -> str:
     "X-ray: Upheld". A table row becomes a line of its cells, as PDF text gives them.
     """
     text = text.replace("**", "")
-    text = _MARKDOWN_HEADING.sub("", text)
+    # Any heading: a title that opens with a number is one too ("## 12 sessions ...: Upheld").
+    text = _MARKDOWN_HEADING_MARK.sub("", text)
     if "|" in text:
         text = _MARKDOWN_TABLE_RULE.sub("", text)
-        text = _MARKDOWN_TABLE_ROW.sub(lambda m: m.group(1).strip().replace("|", "  "), text)
+        text = _MARKDOWN_TABLE_ROW.sub(_table_row_line, text)
     return text
+
+
+def _table_row_line(row: re.Match[str]) -> str:
+    """A table row's cells on one line, as PDF text gives the header block; a line break
+    inside a cell ("Application<br>Received:") is a space."""
+    cells = (cell.replace("<br>", " ").strip() for cell in row.group(1).split("|"))
+    return "  ".join(cell for cell in cells if cell and not _PLACEHOLDER_CELL.match(cell))
 
 
 def _mark_footers(text: str) -> tuple[str, int]:

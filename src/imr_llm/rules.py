@@ -402,7 +402,10 @@ _HEADER_DATES = {
     if kind == "date" and name != "date_of_injury"
 }
 _HEADER_INJURY = _header(_HEADER_FIELDS["date_of_injury"][0], _DATE)
-_CASE_NUMBER = _ci(r"Case\s*(?:Number|No\.?|#)\s*:?\s*(?P<v>[A-Z]{1,4}\d{2}-\d{4,}|\d{2}-\d{5,})")
+# A converter may read the hyphen as a space, or after the number ("CM16 0233794 -").
+_CASE_NUMBER = _ci(
+    r"Case\s*(?:Number|No\.?|#)\s*:?\s*(?P<v>[A-Z]{1,4}\d{2}[- ]\d{4,}|\d{2}-\d{5,})"
+)
 # A word of its own: never the letters that open a case number ("Priority:" / "CM17-...").
 # On the label's line any word but the next label's, where the priority is blank ("Priority:
 # Application Received: ..."); on the next line only a priority's word.
@@ -1625,7 +1628,7 @@ def _case_number(text: str, region: str) -> str | None:
     m = _CASE_NUMBER.search(region)
     if m is None and _CASE_N.search(_lowered(text)):
         m = _CASE_NUMBER.search(text)
-    return m.group("v") if m else None
+    return m.group("v").replace(" ", "-") if m else None
 
 
 class _HeaderToken(NamedTuple):
