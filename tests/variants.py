@@ -7,6 +7,7 @@ outcomes for every variant.
 
 from __future__ import annotations
 
+import itertools
 import re
 import textwrap
 from collections.abc import Callable
@@ -158,10 +159,8 @@ def markdown(raw: str) -> str:
     if head_end > 0:
         text = _header_table(text[:head_end]) + text[head_end:]
     text = _SECTION_HEADING.sub(lambda m: "## **" + m.group(1).strip() + "**", text)
-    titles = iter(range(1000))
-    text = _OUTCOME_LINE.sub(
-        lambda m: ("## " if next(titles) % 2 else "") + f"**{m.group(1)}** {m.group(2)}", text
-    )
+    every_other = itertools.cycle(["", "## "])
+    text = _OUTCOME_LINE.sub(lambda m: next(every_other) + f"**{m.group(1)}** {m.group(2)}", text)
     return _ITEM_LABELS.sub(lambda m: "**" + m.group(1) + "**", text)
 
 

@@ -154,6 +154,8 @@ def _is_quoted(text: str) -> bool:
 
 
 def _looks_like_markdown(text: str) -> bool:
+    """Only Markdown's own signs count (see :data:`_MARKDOWN_HEADING`): a letter's "#60" or
+    OCR's "|" leave a plain letter alone."""
     return (
         ("*" in text and "**" in text)
         or ("#" in text and _opens_a_line(text, "#", _MARKDOWN_HEADING))
