@@ -17,6 +17,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ValidationError
+
 from imr_llm.config import Settings
 from imr_llm.errors import ImrError, InputError
 from imr_llm.pipeline import LetterInput, parse
@@ -74,64 +76,156 @@ async def _captured_body(det: Determination, settings: Settings) -> dict[str, An
     return captured
 
 
+class _ManifestEntry(BaseModel):
+    custom_id: str
+    source: str
+    sha256: str
+
+
+class _Function(BaseModel):
+    arguments: str
+
+
+class _ToolCall(BaseModel):
+    function: _Function
+
+
+class _Message(BaseModel):
+    content: str | None = None
+    tool_calls: list[_ToolCall] | None = None
+
+
+class _Choice(BaseModel):
+    message: _Message
+
+
+class _TokenDetails(BaseModel):
+    cached_tokens: int | None = None
+
+
+class _TokenUsage(BaseModel):
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    prompt_tokens_details: _TokenDetails | None = None
+
+
+class _Body(BaseModel):
+    choices: list[_Choice] = []
+    usage: _TokenUsage | None = None
+
+
+class _Response(BaseModel):
+    status_code: int = 200
+    body: _Body | None = None
+
+
+class _OutputLine(BaseModel):
+    """The part of a Batch API output line that collect reads; the rest is ignored."""
+
+    custom_id: str
+    response: _Response | None = None
+    error: Any = None
+
+
 def collect(
     output_lines: Iterable[str], manifest_lines: Iterable[str], settings: Settings
 ) -> Iterator[tuple[str, Determination | ImrError]]:
-    """(source, result) per manifest entry, in manifest order."""
+    """(source, result) per manifest entry, in manifest order.
+
+    Both files are read whole before the first result, so a file that is not what
+    ``prepare`` and the Batch API write is refused (``InputError``, naming the line)
+    before anything is written. One malformed answer only sends its own letter to the
+    fallback.
+    """
+    return _results(_answers_by_id(output_lines), _manifest_entries(manifest_lines), settings)
+
+
+def _results(
+    answers: dict[str, str], entries: list[_ManifestEntry], settings: Settings
+) -> Iterator[tuple[str, Determination | ImrError]]:
     from imr_llm.merge import fallback, merge_answer
     from imr_llm.response import LetterEnrichment, validation_context
 
-    answers: dict[str, dict[str, Any]] = {}
-    for number, line in enumerate(output_lines, start=1):
-        if line.strip():
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"batch output line {number} is not JSON") from exc
-            answers[str(obj.get("custom_id"))] = obj
-    for line in manifest_lines:
-        if not line.strip():
-            continue
-        entry = json.loads(line)
-        source = entry["source"]
+    for entry in entries:
         try:
-            det = parse(Path(source))
+            det = parse(Path(entry.source))
         except ImrError as exc:
-            yield source, exc
+            yield entry.source, exc
             continue
-        if det.sha256 != entry.get("sha256"):
-            yield source, fallback(det, "the letter changed since the batch was prepared")
+        if det.sha256 != entry.sha256:
+            yield entry.source, fallback(det, "the letter changed since the batch was prepared")
             continue
-        answer = answers.get(entry["custom_id"])
         try:
-            content, usage = _answer_content(answer, settings)
+            content, usage = _answer_content(answers.get(entry.custom_id), settings)
         except ValueError as exc:
-            yield source, fallback(det, str(exc), usage=Usage(requests=1))
+            yield entry.source, fallback(det, str(exc), usage=Usage(requests=1))
             continue
         context = validation_context(
             det.text, [(i.index, i.service, i.outcome.value) for i in det.items]
         )
         try:
             enrichment = LetterEnrichment.model_validate_json(content, context=context)
-            yield source, merge_answer(det, enrichment, model=settings.model, usage=usage)
+            yield entry.source, merge_answer(det, enrichment, model=settings.model, usage=usage)
         except (ValueError, ImrError) as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            yield source, fallback(det, f"the batch answer failed validation: {reason}", usage)
+            why = f"the batch answer failed validation: {reason}"
+            yield entry.source, fallback(det, why, usage)
 
 
-def _answer_content(answer: dict[str, Any] | None, settings: Settings) -> tuple[str, Usage]:
+def _json_objects(lines: Iterable[str], what: str) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{what} line {number} is not JSON") from exc
+        if not isinstance(obj, dict):
+            raise InputError(f"{what} line {number} is not a JSON object")
+        yield number, line, obj
+
+
+def _answers_by_id(lines: Iterable[str]) -> dict[str, str]:
+    """Each answer's line, still unchecked: a malformed one must fail only its own letter."""
+    answers = {}
+    for number, line, obj in _json_objects(lines, "batch output"):
+        custom_id = obj.get("custom_id")
+        if not isinstance(custom_id, str):
+            raise InputError(f"batch output line {number} has no custom_id")
+        answers[custom_id] = line
+    return answers
+
+
+def _manifest_entries(lines: Iterable[str]) -> list[_ManifestEntry]:
+    entries = []
+    for number, _, obj in _json_objects(lines, "manifest"):
+        try:
+            entries.append(_ManifestEntry.model_validate(obj))
+        except ValidationError as exc:
+            raise InputError(
+                f"manifest line {number} is not an entry 'imr-llm batch prepare' writes"
+            ) from exc
+    return entries
+
+
+def _answer_content(answer: str | None, settings: Settings) -> tuple[str, Usage]:
+    """The answer's text and what it cost; ValueError says why there is none."""
     if answer is None:
         raise ValueError("no answer for this letter in the batch output")
-    if answer.get("error"):
-        raise ValueError(f"the batch request failed: {answer['error']}")
-    response = answer.get("response") or {}
-    if response.get("status_code", 200) != 200:
-        raise ValueError(f"the batch request failed with HTTP {response.get('status_code')}")
-    body = response.get("body") or {}
-    raw_usage = body.get("usage") or {}
-    prompt = int(raw_usage.get("prompt_tokens") or 0)
-    completion = int(raw_usage.get("completion_tokens") or 0)
-    cached = int((raw_usage.get("prompt_tokens_details") or {}).get("cached_tokens") or 0)
+    try:
+        line = _OutputLine.model_validate_json(answer)
+    except ValidationError as exc:
+        raise ValueError(f"the batch answer is malformed: {_first_error(exc)}") from exc
+    if line.error:
+        raise ValueError(f"the batch request failed: {line.error}")
+    response = line.response or _Response()
+    if response.status_code != 200:
+        raise ValueError(f"the batch request failed with HTTP {response.status_code}")
+    body = response.body or _Body()
+    tokens = body.usage or _TokenUsage()
+    prompt = tokens.prompt_tokens or 0
+    completion = tokens.completion_tokens or 0
+    cached = (tokens.prompt_tokens_details or _TokenDetails()).cached_tokens or 0
     usage = Usage(
         requests=1,
         input_tokens=prompt,
@@ -139,13 +233,17 @@ def _answer_content(answer: dict[str, Any] | None, settings: Settings) -> tuple[
         output_tokens=completion,
         estimated_cost_usd=settings.estimate_cost(prompt, cached, completion),
     )
-    try:
-        message = body["choices"][0]["message"]
-    except (KeyError, IndexError, TypeError) as exc:
-        raise ValueError("the batch answer has no message") from exc
-    calls = message.get("tool_calls") or []
-    if calls:
-        return str(calls[0]["function"]["arguments"]), usage
-    if message.get("content"):
-        return str(message["content"]), usage
+    if not body.choices:
+        raise ValueError("the batch answer has no message")
+    message = body.choices[0].message
+    if message.tool_calls:
+        return message.tool_calls[0].function.arguments, usage
+    if message.content:
+        return message.content, usage
     raise ValueError("the batch answer is empty")
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"])
+    return f"{where}: {error['msg']}" if where else error["msg"]

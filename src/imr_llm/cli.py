@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from imr_llm.errors import ImrError
+from imr_llm.errors import DecodeError, ImrError
 
 __all__ = ["app", "main", "run"]
 
@@ -314,24 +314,36 @@ def batch_collect(
     if manifest is None:
         candidates = sorted(output.parent.glob("*.manifest.jsonl"))
         if len(candidates) != 1:
-            raise typer.BadParameter("none or several found", param_hint="--manifest")
+            found = "none" if not candidates else f"{len(candidates)}"
+            raise typer.BadParameter(
+                f"{found} *.manifest.jsonl beside {output}; name the one prepare wrote",
+                param_hint="--manifest",
+            )
         manifest = candidates[0]
     settings = Settings.from_env(model=model)
+    results = collect(_text_lines(output), _text_lines(manifest), settings)
     stream = out.open("w", encoding="utf-8") if out else sys.stdout
     failures = 0
     try:
-        with output.open(encoding="utf-8") as answers, manifest.open(encoding="utf-8") as entries:
-            for source, result in collect(answers, entries, settings):
-                if isinstance(result, ImrError):
-                    failures += 1
-                    _write_json_line(_error_line(source, result), stream)
-                else:
-                    _write_json_line(result.to_json_dict(), stream)
+        for source, result in results:
+            if isinstance(result, ImrError):
+                failures += 1
+                _write_json_line(_error_line(source, result), stream)
+            else:
+                _write_json_line(result.to_json_dict(), stream)
     finally:
         if out:
             stream.close()
     if failures:
         raise typer.Exit(1)
+
+
+def _text_lines(path: Path) -> list[str]:
+    """A JSON Lines file's lines; read whole, so a bad file fails before any output."""
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise DecodeError("not UTF-8 text", source=str(path)) from exc
 
 
 def main(argv: list[str] | None = None) -> int:
