@@ -22,7 +22,7 @@ ALLOWED = {
     "prompting": {"schema"},
     "response": {"schema"},
     "llm": {"config", "errors", "schema"},
-    "cache": {"prompting", "schema"},
+    "cache": {"errors", "prompting", "schema"},
     "merge": {"errors", "explain", "facts", "response", "schema"},
     "pipeline": {"errors", "explain", "normalize", "reading", "rules", "schema"},
     "letters": {"errors", "explain", "schema"},

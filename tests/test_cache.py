@@ -10,7 +10,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from imr_llm.cache import AnswerCache, cache_key
+from imr_llm.errors import ConfigError
 from imr_llm.testing import StandInServer
 from tests.conftest import SEEDS
 
@@ -70,3 +73,19 @@ def test_a_run_killed_half_way_resumes_without_asking_twice(tmp_path: Path) -> N
         assert server.requests == len(letters) - answered_before
     assert first_requests >= answered_before
     assert len(AnswerCache(cache_dir)) == len(letters)
+
+
+def test_a_cache_file_that_is_not_a_database_is_a_config_error_saying_how_to_go_on(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "answers.sqlite3").write_text("not a database " * 20)
+    with pytest.raises(ConfigError, match="not a database") as caught:
+        AnswerCache(tmp_path)
+    assert "set IMR_LLM_CACHE_DIR" in str(caught.value)
+    assert "cache=False" in str(caught.value)
+
+
+def test_a_cache_folder_that_cannot_be_made_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(ConfigError, match=r"a-file/cache/answers.sqlite3 cannot be used"):
+        AnswerCache(tmp_path / "a-file" / "cache")

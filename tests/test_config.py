@@ -60,6 +60,32 @@ def test_bad_settings_are_config_errors(env: dict[str, str], match: str) -> None
         Settings.from_env(env)
 
 
+def test_keyword_values_are_taken_as_their_fields_types() -> None:
+    settings = Settings.from_env({}, timeout="12", cache_dir="~/imr-cache", max_attempts="3")
+    assert settings.timeout == 12.0
+    assert settings.cache_dir == Path.home() / "imr-cache"
+    assert settings.max_attempts == 3
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"timeout": "soon"}, "timeout: input should be a valid number"),
+        ({"max_attempts": 2.5}, "max_attempts: input should be a valid integer"),
+        ({"cache": "maybe"}, "cache: input should be a valid boolean"),
+        ({"mode": "telepathy"}, "mode: input should be 'tools', 'json_schema' or 'json'"),
+        ({"timout": 3}, r"unknown setting\(s\): timout; the settings are: api_key, "),
+    ],
+)
+def test_a_keyword_of_the_wrong_type_or_name_is_a_config_error_naming_it(
+    overrides: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ConfigError, match=message):
+        Settings.from_env({}, **overrides)
+    with pytest.raises(ConfigError, match=message):
+        Settings().replace(**overrides)
+
+
 def test_cost_estimates_use_an_overridable_price_table() -> None:
     settings = Settings(model="gpt-4o-mini")
     cost = settings.estimate_cost(1_000_000, 0, 1_000_000)

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from imr_llm.errors import ConfigError
 from imr_llm.prompting import prompt_hash
 from imr_llm.schema import SCHEMA_VERSION
 
@@ -43,15 +44,29 @@ class AnswerCache:
     """A small persistent map from cache key to a validated answer (JSON)."""
 
     def __init__(self, directory: Path) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
         self.path = directory / "answers.sqlite3"
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(
-            self.path, timeout=30.0, isolation_level=None, check_same_thread=False
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(
+                self.path, timeout=30.0, isolation_level=None, check_same_thread=False
+            )
+        except (OSError, sqlite3.Error) as exc:
+            raise self._unusable(exc) from exc
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(_SCHEMA)
+        except sqlite3.Error as exc:
+            self._db.close()
+            raise self._unusable(exc) from exc
+
+    def _unusable(self, exc: OSError | sqlite3.Error) -> ConfigError:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return ConfigError(
+            f"the answer cache at {self.path} cannot be used ({reason}): set IMR_LLM_CACHE_DIR "
+            "(or cache_dir=) to another folder, or turn the cache off (--no-cache, cache=False)"
         )
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(_SCHEMA)
 
     def get(self, key: str) -> dict[str, Any] | None:
         with self._lock:

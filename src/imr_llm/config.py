@@ -19,11 +19,12 @@ setting ``OPENAI_BASE_URL`` alone enables the LLM path.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from imr_llm.errors import ConfigError
 
@@ -68,6 +69,7 @@ class Settings:
     max_reasks: int = 2
     """Re-asks after an answer fails validation (so at most 1 + max_reasks answers)."""
     cache_dir: Path | None = None
+    """A ``str`` is taken as a path; ``~`` is expanded."""
     cache: bool = True
     offline: bool = False
     """Never call an LLM: rules and templates only."""
@@ -80,6 +82,18 @@ class Settings:
     )
 
     def __post_init__(self) -> None:
+        # Keyword arguments arrive untyped (summarize(timeout="30", cache_dir="~/c")):
+        # each field is validated, and coerced where that is unambiguous, by pydantic.
+        for name, adapter in _field_adapters().items():
+            value = getattr(self, name)
+            try:
+                checked = adapter.validate_python(value)
+            except ValueError as exc:
+                raise ConfigError(f"{name}: {_first_problem(exc)}, got {value!r}") from exc
+            if isinstance(checked, Path):
+                checked = checked.expanduser()
+            if checked is not value:
+                object.__setattr__(self, name, checked)
         if self.timeout <= 0:
             raise ConfigError(f"timeout must be positive, got {self.timeout}")
         if self.max_time_per_letter <= 0:
@@ -92,8 +106,6 @@ class Settings:
             raise ConfigError(f"max_reasks cannot be negative, got {self.max_reasks}")
         if self.concurrency < 1:
             raise ConfigError(f"concurrency must be at least 1, got {self.concurrency}")
-        if self.mode not in ("tools", "json_schema", "json"):
-            raise ConfigError(f"mode must be 'tools', 'json_schema' or 'json', got {self.mode!r}")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -108,11 +120,9 @@ class Settings:
             "cache_dir": Path(env["IMR_LLM_CACHE_DIR"]) if env.get("IMR_LLM_CACHE_DIR") else None,
             "mode": (env.get("IMR_LLM_MODE") or "tools").lower().replace("-", "_"),
         }
+        _check_names(overrides)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        try:
-            return cls(**values)  # type: ignore[arg-type]
-        except TypeError as exc:
-            raise ConfigError(f"unknown setting: {exc}") from exc
+        return cls(**values)  # type: ignore[arg-type]
 
     @property
     def online(self) -> bool:
@@ -124,6 +134,7 @@ class Settings:
         return self.cache_dir if self.cache_dir is not None else _default_cache_dir()
 
     def replace(self, **changes: object) -> Settings:
+        _check_names(changes)
         return replace(self, **changes)  # type: ignore[arg-type]
 
     def estimate_cost(
@@ -145,3 +156,27 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         return float(raw)
     except ValueError as exc:
         raise ConfigError(f"{name} must be a number of seconds, got {raw!r}") from exc
+
+
+def _check_names(settings: Mapping[str, object]) -> None:
+    known = {f.name for f in fields(Settings)}
+    unknown = sorted(set(settings) - known)
+    if unknown:
+        names = ", ".join(sorted(known))
+        raise ConfigError(f"unknown setting(s): {', '.join(unknown)}; the settings are: {names}")
+
+
+@functools.cache
+def _field_adapters() -> dict[str, Any]:
+    """A pydantic TypeAdapter per field; built on first use, so importing costs nothing."""
+    import typing
+
+    from pydantic import TypeAdapter
+
+    hints = typing.get_type_hints(Settings)
+    return {f.name: TypeAdapter(hints[f.name]) for f in fields(Settings)}
+
+
+def _first_problem(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    return str(errors()[0]["msg"]).lower() if callable(errors) else str(exc)
