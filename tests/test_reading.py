@@ -122,6 +122,34 @@ def test_a_missing_file() -> None:
         read("/no/such/letter.txt")
 
 
+@pytest.mark.parametrize("name", ["CM16-0231745.txt", "letters/scan.PDF", "C:\\IMR\\letter.html"])
+def test_a_missing_file_named_as_a_string_is_no_such_file_not_a_bad_letter(name: str) -> None:
+    with pytest.raises(InputNotFoundError, match="no such file"):
+        imr_llm.parse(name)
+
+
+@pytest.mark.parametrize("kind", ["txt", "pdf"])
+def test_a_files_bytes_parse_as_the_file_does(kind: str) -> None:
+    path = LETTERS / kind / f"CM16-0231745.{kind}"
+    from_bytes = imr_llm.parse(path.read_bytes(), source="upload")
+    from_path = imr_llm.parse(path)
+    assert from_bytes.source == "upload"
+    assert from_bytes.model_dump(exclude={"source"}) == from_path.model_dump(exclude={"source"})
+
+
+def test_bytes_that_are_no_letter_get_the_files_errors() -> None:
+    with pytest.raises(EmptyInputError):
+        imr_llm.parse(b"")
+    with pytest.raises(BinaryInputError, match="PNG"):
+        imr_llm.parse(bytearray(b"\x89PNG\r\n\x1a\n" + bytes(64)))
+
+
+@pytest.mark.parametrize("value", [None, 42, ["a letter"]])
+def test_a_value_that_is_no_letter_at_all_is_a_type_error(value: object) -> None:
+    with pytest.raises(TypeError, match="expected letter text, a path or a file's bytes"):
+        imr_llm.parse(value)  # type: ignore[arg-type]
+
+
 def test_a_folder_is_not_a_letter(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="folder") as caught:
         read(tmp_path)
@@ -166,3 +194,13 @@ def test_parse_many_keeps_going_past_bad_inputs(tmp_path: Path) -> None:
     assert isinstance(results[0], EmptyInputError)
     assert isinstance(results[1], imr_llm.Determination)
     assert isinstance(results[2], InputNotFoundError)
+
+
+@pytest.mark.parametrize("one_letter", [str(SEEDS[0]), SEEDS[0], SEEDS[0].read_bytes()])
+def test_one_letter_where_a_list_belongs_is_a_type_error_not_a_letter_per_character(
+    one_letter: object,
+) -> None:
+    with pytest.raises(TypeError, match=r"pass \[letter\]"):
+        imr_llm.parse_many(one_letter)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"pass \[letter\]"):
+        imr_llm.summarize_many(one_letter, offline=True)  # type: ignore[arg-type]

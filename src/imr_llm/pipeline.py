@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from imr_llm.errors import EmptyInputError, ImrError
 from imr_llm.explain import explain_draft
 from imr_llm.normalize import normalize
-from imr_llm.reading import RawLetter, check_size, read
+from imr_llm.reading import LETTER_SUFFIXES, RawLetter, check_size, read, read_bytes
 from imr_llm.rules import draft_normalized
 from imr_llm.schema import Determination
 
@@ -35,20 +35,27 @@ __all__ = [
 
 T = TypeVar("T")
 
-LetterInput = str | os.PathLike[str]
-"""A letter's text, or the path of a ``.txt`` / ``.pdf`` file holding it."""
+LetterInput = str | bytes | os.PathLike[str]
+"""A letter's text, the path of a ``.txt`` / ``.pdf`` / ``.html`` file holding it, or such a
+file's bytes (an upload, an HTTP response body): PDF or text, told apart by their content."""
 
 
 def load(letter: LetterInput, *, source: str | None = None) -> RawLetter:
-    """Read a path, or take a string as the letter's text.
+    """Read a path or a file's bytes, or take a string as the letter's text.
 
-    A string counts as a path only when it is one line naming an existing file (or a
-    folder, which gets its own error); anything else is the letter's text itself.
+    A string counts as a path when it is one line naming an existing file (or a
+    folder, which gets its own error), or naming a letter file by its suffix
+    (``letter.pdf``), so a mistyped name is "no such file", not "not a letter";
+    anything else is the letter's text itself.
     """
     if isinstance(letter, os.PathLike):
         return read(letter)
+    if isinstance(letter, bytes | bytearray | memoryview):
+        return read_bytes(bytes(letter), source=source)
     if not isinstance(letter, str):
-        raise TypeError(f"expected letter text or a path, got {type(letter).__name__}")
+        raise TypeError(
+            f"expected letter text, a path or a file's bytes, got {type(letter).__name__}"
+        )
     if "\n" not in letter and len(letter) < 4096 and letter.strip() and _names_a_path(letter):
         return read(letter)
     data = letter.encode("utf-8", "surrogatepass")
@@ -60,9 +67,14 @@ def load(letter: LetterInput, *, source: str | None = None) -> RawLetter:
 
 def _names_a_path(candidate: str) -> bool:
     try:
-        return Path(candidate).exists()
+        path = Path(candidate)
+        return path.suffix.lower() in _FILE_SUFFIXES or path.exists()
     except (OSError, ValueError):  # too long for a file name, or a NUL byte: it is text
         return False
+
+
+# A one-line string ending in one of these names a file: no letter's text ends that way.
+_FILE_SUFFIXES = frozenset((*LETTER_SUFFIXES, ".md"))
 
 
 def parse(letter: LetterInput, *, source: str | None = None) -> Determination:
@@ -87,6 +99,7 @@ def parse(letter: LetterInput, *, source: str | None = None) -> Determination:
 
 def parse_many(letters: Iterable[LetterInput]) -> list[Determination | ImrError]:
     """Parse each letter; a bad one yields its error in place, never stopping the rest."""
+    _check_many(letters)
     results: list[Determination | ImrError] = []
     for letter in letters:
         try:
@@ -99,7 +112,18 @@ def parse_many(letters: Iterable[LetterInput]) -> list[Determination | ImrError]
 
 
 def _looks_like_path(letter: LetterInput) -> bool:
-    return isinstance(letter, os.PathLike) or ("\n" not in letter and len(letter) < 4096)
+    if isinstance(letter, str):
+        return "\n" not in letter and len(letter) < 4096
+    return isinstance(letter, os.PathLike)
+
+
+def _check_many(letters: object) -> None:
+    """One letter passed where a list of them belongs would be taken character by character."""
+    if isinstance(letters, str | bytes | os.PathLike):
+        raise TypeError(
+            "expected a list of letters (texts, paths or bytes), got one "
+            f"{type(letters).__name__}: pass [letter], or use parse or summarize"
+        )
 
 
 def _settings(settings: Settings | None, overrides: dict[str, Any]) -> Settings:
@@ -236,6 +260,7 @@ async def summarize_many_async(
     """The async form of :func:`summarize_many`; ``on_result(i, result)`` reports progress."""
     import asyncio
 
+    _check_many(letters)
     resolved = _settings(settings, {**overrides, "concurrency": concurrency})
     session = _Session(resolved, client)
     gate = asyncio.Semaphore(resolved.concurrency)
