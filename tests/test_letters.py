@@ -110,6 +110,22 @@ def test_unknown_language_or_format_is_a_clear_error() -> None:
         imr_llm.render_letter(det, format="docx")  # type: ignore[call-overload]
 
 
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (None, "got NoneType"),
+        ({"items": []}, "got dict"),
+        (imr_llm.EmptyInputError("empty"), "got EmptyInputError .an input that could not be read"),
+    ],
+)
+def test_anything_but_a_determination_is_a_type_error_saying_what_it_needs(
+    value: object, message: str
+) -> None:
+    with pytest.raises(TypeError, match="render_letter needs a Determination from parse") as caught:
+        imr_llm.render_letter(value)  # type: ignore[call-overload]
+    assert caught.match(message)
+
+
 def test_llm_explanations_replace_the_template_reasons() -> None:
     det = imr_llm.parse(SEEDS[0])
     item = det.items[0].model_copy(update={"reason": "Your doctor said you are stable now."})

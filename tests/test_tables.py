@@ -24,6 +24,19 @@ def test_to_dataframe_gives_one_row_per_item_with_letter_facts() -> None:
     assert not df["may_miss_items"].any()
 
 
+def test_summarize_manys_results_go_in_as_they_come_an_unreadable_input_giving_no_row(
+    tmp_path: Path,
+) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    results = imr_llm.summarize_many([SEEDS[0], empty, SEEDS[1]], offline=True)
+    assert isinstance(results[1], imr_llm.EmptyInputError)
+    df = imr_llm.to_dataframe(results)
+    assert list(df["source"].unique()) == [str(SEEDS[0]), str(SEEDS[1])]
+    with pytest.raises(TypeError, match="expected Determinations, got a str"):
+        item_rows(["letter.txt"])  # type: ignore[list-item]
+
+
 def test_a_letter_that_may_miss_items_is_marked_on_its_rows() -> None:
     raw = SEEDS[1].read_text(encoding="utf-8")
     det = imr_llm.parse(raw.replace("X-ray of the lumbar spine:  Upheld", "X-ray: Upheld (below)"))

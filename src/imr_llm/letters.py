@@ -66,6 +66,11 @@ def render_letter(
     language: Language = "en",
 ) -> str | bytes:
     """A one- or two-page letter for the worker: what was decided, why, and what to do next."""
+    if not isinstance(determination, Determination):
+        got = type(determination).__name__
+        if isinstance(determination, ImrError):
+            got += " (an input that could not be read, so there is nothing to explain)"
+        raise TypeError(f"render_letter needs a Determination from parse or summarize, got {got}")
     if language not in ("en", "es"):
         raise ConfigError(f"language must be 'en' or 'es', got {language!r}")
     if format not in ("html", "md", "pdf"):

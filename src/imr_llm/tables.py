@@ -22,10 +22,18 @@ if TYPE_CHECKING:
 __all__ = ["item_rows", "load_jsonl", "outcome_rates", "to_dataframe"]
 
 
-def item_rows(determinations: Iterable[Determination]) -> list[dict[str, Any]]:
-    """One flat dict per disputed item, the letter's facts repeated on each."""
+def item_rows(determinations: Iterable[Determination | ImrError]) -> list[dict[str, Any]]:
+    """One flat dict per disputed item, the letter's facts repeated on each.
+
+    Errors in the list (what ``summarize_many`` and ``parse_many`` give for inputs
+    that could not be read) have no items, so they give no rows.
+    """
     rows = []
     for det in determinations:
+        if isinstance(det, ImrError):
+            continue
+        if not isinstance(det, Determination):
+            raise TypeError(f"expected Determinations, got a {type(det).__name__}")
         letter = {
             "source": det.source,
             "case_number": det.case_number,
@@ -62,8 +70,11 @@ def item_rows(determinations: Iterable[Determination]) -> list[dict[str, Any]]:
     return rows
 
 
-def to_dataframe(determinations: Iterable[Determination]) -> pd.DataFrame:
-    """A pandas DataFrame with one row per disputed item (``pip install 'imr-llm[pandas]'``)."""
+def to_dataframe(determinations: Iterable[Determination | ImrError]) -> pd.DataFrame:
+    """A pandas DataFrame with one row per disputed item (``pip install 'imr-llm[pandas]'``).
+
+    Takes ``summarize_many``'s results as they come: an input's error gives no row.
+    """
     try:
         import pandas as pd
     except ImportError as exc:
