@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -148,6 +150,24 @@ def test_bytes_that_are_no_letter_get_the_files_errors() -> None:
 def test_a_value_that_is_no_letter_at_all_is_a_type_error(value: object) -> None:
     with pytest.raises(TypeError, match="expected letter text, a path or a file's bytes"):
         imr_llm.parse(value)  # type: ignore[arg-type]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_pipe_reads_like_a_file(tmp_path: Path) -> None:
+    """``imr-llm parse /dev/stdin`` and ``<(pdftotext letter.pdf -)`` hand the reader a pipe."""
+    pipe = tmp_path / "letter.fifo"
+    os.mkfifo(pipe)
+    data = SEEDS[0].read_bytes()
+    writer = threading.Thread(target=pipe.write_bytes, args=(data,))
+    writer.start()
+    try:
+        raw = read(pipe)
+    finally:
+        if writer.is_alive():  # read never opened the pipe: open it, or the writer waits forever
+            os.close(os.open(pipe, os.O_RDONLY | os.O_NONBLOCK))
+        writer.join()
+    assert raw.sha256 == read(SEEDS[0]).sha256
+    assert raw.source == str(pipe)
 
 
 def test_a_folder_is_not_a_letter(tmp_path: Path) -> None:

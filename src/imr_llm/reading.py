@@ -50,19 +50,29 @@ def read(path: str | os.PathLike[str]) -> RawLetter:
     """Read a letter from a ``.txt`` or ``.pdf`` file.
 
     PDFs are recognized by their ``%PDF`` signature, not their name, so a PDF
-    saved as ``.txt`` still reads.
+    saved as ``.txt`` still reads. A pipe reads too (``/dev/stdin``, ``<(pdftotext
+    letter.pdf -)``), up to the size limit.
     """
     p = Path(path)
     source = str(path)
     if p.is_dir():
         raise InputError(_folder_message(p), source=source)
-    if not p.is_file():
+    if not p.exists():
         raise InputNotFoundError("no such file", source=source)
     try:
-        check_size(p.stat().st_size, source=source)
-        data = p.read_bytes()
+        with p.open("rb") as stream:
+            if p.is_file():  # refused before reading; a pipe's size is known only once read
+                check_size(os.fstat(stream.fileno()).st_size, source=source)
+            data = stream.read(MAX_INPUT_BYTES + 1)
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}", source=source) from exc
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputTooLargeError(
+            f"the input is over {MAX_INPUT_BYTES:,} bytes, the limit",
+            size=len(data),
+            limit=MAX_INPUT_BYTES,
+            source=source,
+        )
     return read_bytes(data, source=source)
 
 
