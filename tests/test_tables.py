@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -68,6 +70,42 @@ def test_load_jsonl_skips_error_lines_and_rejects_garbage(tmp_path: Path) -> Non
     path.write_text("not json\n")
     with pytest.raises(imr_llm.InputError, match="line 1"):
         imr_llm.load_jsonl(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\n5\n", "line 2 is not a determination"),
+        (b'["error"]\n', "line 1 is not a determination"),
+        (b"\xff\xfe\x00 binary", "not UTF-8 text: not a results file"),
+    ],
+)
+def test_a_results_file_that_is_not_one_is_an_input_error(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "results.jsonl"
+    path.write_bytes(content)
+    with pytest.raises(imr_llm.InputError, match=message):
+        imr_llm.load_jsonl(path)
+    with pytest.raises(imr_llm.InputError, match="a folder, not a results file"):
+        imr_llm.load_jsonl(tmp_path)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_results_read_from_a_pipe(tmp_path: Path) -> None:
+    """``imr-llm parse letters/ | imr-llm stats /dev/stdin`` hands load_jsonl a pipe."""
+    pipe = tmp_path / "results.fifo"
+    os.mkfifo(pipe)
+    lines = "".join(imr_llm.parse(p).model_dump_json() + "\n" for p in SEEDS)
+    writer = threading.Thread(target=pipe.write_text, args=(lines,))
+    writer.start()
+    try:
+        loaded = imr_llm.load_jsonl(pipe)
+    finally:
+        if writer.is_alive():  # load_jsonl never opened the pipe: open it to free the writer
+            os.close(os.open(pipe, os.O_RDONLY | os.O_NONBLOCK))
+        writer.join()
+    assert [d.source for d in loaded] == [str(p) for p in SEEDS]
 
 
 def test_stats_counts_outcomes_by_category(

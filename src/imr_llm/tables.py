@@ -87,28 +87,42 @@ def to_dataframe(determinations: Iterable[Determination | ImrError]) -> pd.DataF
 
 
 def load_jsonl(path: str | os.PathLike[str]) -> list[Determination]:
-    """Read results written by ``imr-llm parse`` / ``summarize`` back; error lines are skipped."""
+    """Read results written by ``imr-llm parse`` / ``summarize`` back; error lines are skipped.
+
+    A pipe reads too: ``imr-llm parse letters/ | imr-llm stats /dev/stdin``.
+    """
     p = Path(path)
-    if not p.is_file():
+    if p.is_dir():
+        raise InputError("this is a folder, not a results file (JSON Lines)", source=str(path))
+    if not p.exists():
         raise InputError("no such results file", source=str(path))
+    try:
+        with p.open(encoding="utf-8") as fh:
+            return _determinations(fh, str(path))
+    except UnicodeDecodeError as exc:
+        raise InputError("not UTF-8 text: not a results file", source=str(path)) from exc
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", source=str(path)) from exc
+
+
+def _determinations(lines: Iterable[str], source: str) -> list[Determination]:
     results = []
-    with p.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"line {number} is not JSON: {exc.msg}", source=str(path)) from exc
-            if "error" in obj and "items" not in obj:
-                continue
-            try:
-                results.append(Determination.model_validate(obj))
-            except ValueError as exc:
-                raise InputError(
-                    f"line {number} is not a determination: {str(exc).splitlines()[0]}",
-                    source=str(path),
-                ) from exc
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"line {number} is not JSON: {exc.msg}", source=source) from exc
+        if isinstance(obj, dict) and "error" in obj and "items" not in obj:
+            continue
+        try:
+            results.append(Determination.model_validate(obj))
+        except ValueError as exc:
+            raise InputError(
+                f"line {number} is not a determination: {str(exc).splitlines()[0]}",
+                source=source,
+            ) from exc
     return results
 
 
