@@ -21,10 +21,13 @@ from __future__ import annotations
 
 import functools
 import os
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
+
+from pydantic import TypeAdapter, ValidationError
 
 from imr_llm.errors import ConfigError
 
@@ -88,8 +91,9 @@ class Settings:
             value = getattr(self, name)
             try:
                 checked = adapter.validate_python(value)
-            except ValueError as exc:
-                raise ConfigError(f"{name}: {_first_problem(exc)}, got {value!r}") from exc
+            except ValidationError as exc:
+                problem = str(exc.errors()[0]["msg"]).lower()
+                raise ConfigError(f"{name}: {problem}, got {value!r}") from exc
             if isinstance(checked, Path):
                 checked = checked.expanduser()
             if checked is not value:
@@ -167,16 +171,7 @@ def _check_names(settings: Mapping[str, object]) -> None:
 
 
 @functools.cache
-def _field_adapters() -> dict[str, Any]:
-    """A pydantic TypeAdapter per field; built on first use, so importing costs nothing."""
-    import typing
-
-    from pydantic import TypeAdapter
-
+def _field_adapters() -> dict[str, TypeAdapter[Any]]:
+    """A pydantic TypeAdapter per field, built on first use: importing stays cheap."""
     hints = typing.get_type_hints(Settings)
     return {f.name: TypeAdapter(hints[f.name]) for f in fields(Settings)}
-
-
-def _first_problem(exc: ValueError) -> str:
-    errors = getattr(exc, "errors", None)
-    return str(errors()[0]["msg"]).lower() if callable(errors) else str(exc)
