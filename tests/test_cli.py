@@ -164,6 +164,32 @@ def test_summarize_writes_llm_fields_and_a_closing_line(
     ]
 
 
+def test_claimant_letters_of_one_run_never_overwrite_each_other(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inputs = []
+    for folder, seed in (("a", SEEDS[0]), ("b", SEEDS[4])):
+        (tmp_path / folder).mkdir()
+        inputs.append(tmp_path / folder / "letter.txt")
+        inputs[-1].write_bytes(seed.read_bytes())
+    out = tmp_path / "out"
+    args = ["summarize", "--offline", "--letters", str(out), "--language", "es"]
+    assert main([*args, *map(str, inputs)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["letter-2.es.html", "letter.es.html"]
+    assert "ADDITIONAL ACUPUNCTURE" in (out / "letter.es.html").read_text()
+    assert "functional restoration" in (out / "letter-2.es.html").read_text()
+
+
+def test_a_bad_letter_language_is_refused_before_any_letter_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    args = ["summarize", "--offline", "--letters", str(out), "--language", "fr"]
+    assert main([*args, str(SEEDS[0])]) == 2
+    assert capsys.readouterr().out == ""
+    assert not out.exists()
+
+
 def test_summarize_exit_code_when_an_input_is_unreadable(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

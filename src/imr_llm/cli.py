@@ -136,6 +136,7 @@ def summarize(
     from imr_llm.schema import Determination, Usage
 
     paths = _letters_in(paths)
+    lang = _language(language)  # before any request is paid for
     settings = Settings.from_env(
         model=model,
         offline=offline or None,
@@ -160,6 +161,7 @@ def summarize(
     failures = 0
     methods: dict[str, int] = {}
     total = Usage()
+    letter_names: set[str] = set()
     try:
         for path, result in zip(paths, results, strict=True):
             if isinstance(result, ImrError) or result is None:
@@ -172,7 +174,7 @@ def summarize(
             if result.usage is not None:
                 total = total + result.usage
             if letters is not None:
-                _write_letter(result, letters, path, language)
+                _write_letter(result, letters, _unique_name(path, lang, letter_names), lang)
     finally:
         if out:
             stream.close()
@@ -187,12 +189,24 @@ def summarize(
         raise typer.Exit(1)
 
 
-def _write_letter(det: Any, directory: Path, path: Path, language: str) -> None:
+def _write_letter(det: Any, directory: Path, name: str, language: Any) -> None:
     from imr_llm.letters import render_letter
 
     directory.mkdir(parents=True, exist_ok=True)
-    html = render_letter(det, format="html", language=_language(language))
-    (directory / f"{path.stem}.{language}.html").write_text(html, encoding="utf-8")
+    html = render_letter(det, format="html", language=language)
+    (directory / name).write_text(html, encoding="utf-8")
+
+
+def _unique_name(path: Path, language: str, taken: set[str]) -> str:
+    """``<stem>.<language>.html``; letters of one run that share a stem (``a/x.pdf``,
+    ``b/x.pdf``, ``x.txt``) get ``-2``, ``-3``... rather than overwrite each other."""
+    stem, number = path.stem, 1
+    name = f"{stem}.{language}.html"
+    while name in taken:
+        number += 1
+        name = f"{stem}-{number}.{language}.html"
+    taken.add(name)
+    return name
 
 
 def _language(value: str) -> Any:
