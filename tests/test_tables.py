@@ -125,6 +125,17 @@ def test_stats_counts_outcomes_by_category(
     assert sum(int(r[2]) for r in category) == 8 and sum(int(r[3]) for r in category) == 1
 
 
+def test_stats_on_results_with_no_items_says_so_instead_of_empty_tables(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "results.jsonl"
+    out.write_text('{"source": "x.pdf", "error": {"type": "InputError", "message": "m"}}\n')
+    assert main(["stats", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "0 letters, 0 items" in text
+    assert "nothing to tabulate" in text and "By service category" not in text
+
+
 def test_the_notebook_view_highlights_spans_with_a_legend() -> None:
     det = imr_llm.parse(SEEDS[4])
     html = det._repr_html_()

@@ -280,6 +280,10 @@ def stats(
         f"{len(determinations)} letters, {len(items)} items: {upheld} upheld (not approved), "
         f"{len(items) - upheld} overturned (approved)"
     )
+    if not items:
+        # Every line an error, or an empty file: empty tables would only look like a bug.
+        console.print(f"No decided items in {results}: nothing to tabulate.")
+        return
     for key, title in groupings:
         table = Table(title=f"By {title.lower()}")
         for column in (title, "Upheld", "Overturned", "Total", "Overturned %"):
