@@ -86,6 +86,52 @@ def test_a_keyword_of_the_wrong_type_or_name_is_a_config_error_naming_it(
         Settings().replace(**overrides)
 
 
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"timeout": 0}, "timeout: input should be greater than 0, got 0"),
+        ({"max_time_per_letter": -1}, "max_time_per_letter: input should be greater than 0"),
+        ({"max_attempts": 0}, "max_attempts: input should be greater than or equal to 1"),
+        ({"max_reasks": -1}, "max_reasks: input should be greater than or equal to 0"),
+        ({"concurrency": 0}, "concurrency: input should be greater than or equal to 1"),
+        ({"temperature": 2.5}, "temperature: input should be less than or equal to 2"),
+        ({"max_output_tokens": 0}, "max_output_tokens: input should be greater than or equal"),
+        ({"model": "  "}, "model: string should have at least 1 character"),
+        ({"base_url": "localhost:8000/v1"}, "base_url: must start with http:// or https://"),
+    ],
+)
+def test_values_that_cannot_work_are_refused_before_any_request(
+    overrides: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ConfigError, match=message) as caught:
+        Settings(**overrides)  # type: ignore[arg-type]
+    assert caught.value.setting == next(iter(overrides))
+
+
+def test_model_names_are_stripped() -> None:
+    assert Settings(model=" gpt-4o-mini\n").model == "gpt-4o-mini"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"OPENAI_BASE_URL": "localhost:8000"}, r"OPENAI_BASE_URL \(base_url\): must start"),
+        ({"IMR_LLM_TIMEOUT": "0"}, r"IMR_LLM_TIMEOUT \(timeout\): input should be greater"),
+        ({"IMR_LLM_MODE": "telepathy"}, r"IMR_LLM_MODE \(mode\): input should be 'tools'"),
+    ],
+)
+def test_a_bad_value_from_the_environment_names_its_variable(
+    env: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ConfigError, match=message):
+        Settings.from_env(env)
+
+
+def test_a_keyword_that_replaces_a_bad_environment_value_wins() -> None:
+    settings = Settings.from_env({"IMR_LLM_TIMEOUT": "-1"}, timeout=5)
+    assert settings.timeout == 5.0
+
+
 def test_cost_estimates_use_an_overridable_price_table() -> None:
     settings = Settings(model="gpt-4o-mini")
     cost = settings.estimate_cost(1_000_000, 0, 1_000_000)

@@ -25,9 +25,9 @@ import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import AfterValidator, Field, StringConstraints, TypeAdapter, ValidationError
 
 from imr_llm.errors import ConfigError
 
@@ -52,6 +52,16 @@ plain JSON output (``json``) for local servers that accept neither (llama-cpp-py
 server answers ``json_schema`` requests with HTTP 500)."""
 
 
+def _endpoint_url(url: str) -> str:
+    if not url.startswith(("http://", "https://")):
+        raise ValueError("must start with http:// or https://, e.g. http://127.0.0.1:8000/v1")
+    return url
+
+
+_Positive = Annotated[float, Field(gt=0)]
+_AtLeastOne = Annotated[int, Field(ge=1)]
+
+
 def _default_cache_dir() -> Path:
     from platformdirs import user_cache_dir
 
@@ -63,13 +73,13 @@ class Settings:
     """Everything the LLM path needs; build with :meth:`from_env`, adjust with :meth:`replace`."""
 
     api_key: str | None = None
-    base_url: str | None = None
-    model: str = DEFAULT_MODEL
-    timeout: float = 30.0
-    max_time_per_letter: float = 120.0
-    max_attempts: int = 4
+    base_url: Annotated[str, AfterValidator(_endpoint_url)] | None = None
+    model: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] = DEFAULT_MODEL
+    timeout: _Positive = 30.0
+    max_time_per_letter: _Positive = 120.0
+    max_attempts: _AtLeastOne = 4
     """HTTP attempts per request for transient errors (429, 5xx, timeouts)."""
-    max_reasks: int = 2
+    max_reasks: Annotated[int, Field(ge=0)] = 2
     """Re-asks after an answer fails validation (so at most 1 + max_reasks answers)."""
     cache_dir: Path | None = None
     """A ``str`` is taken as a path; ``~`` is expanded."""
@@ -77,39 +87,30 @@ class Settings:
     offline: bool = False
     """Never call an LLM: rules and templates only."""
     mode: Mode = "tools"
-    concurrency: int = 8
-    temperature: float = 0.0
-    max_output_tokens: int = 2048
+    concurrency: _AtLeastOne = 8
+    temperature: Annotated[float, Field(ge=0, le=2)] = 0.0
+    max_output_tokens: _AtLeastOne = 2048
     prices: Mapping[str, tuple[float, float, float]] = field(
         default_factory=lambda: dict(PRICES_PER_MILLION)
     )
 
     def __post_init__(self) -> None:
         # Keyword arguments arrive untyped (summarize(timeout="30", cache_dir="~/c")):
-        # each field is validated, and coerced where that is unambiguous, by pydantic.
+        # each field is validated against its annotation, bounds included, and coerced
+        # where that is unambiguous, by pydantic.
         for name, adapter in _field_adapters().items():
             value = getattr(self, name)
             try:
                 checked = adapter.validate_python(value)
             except ValidationError as exc:
-                problem = str(exc.errors()[0]["msg"]).lower()
-                raise ConfigError(f"{name}: {problem}, got {value!r}") from exc
+                error = exc.errors()[0]
+                cause = error.get("ctx", {}).get("error")
+                problem = str(cause) if error["type"] == "value_error" else error["msg"].lower()
+                raise ConfigError(f"{name}: {problem}, got {value!r}", setting=name) from exc
             if isinstance(checked, Path):
                 checked = checked.expanduser()
             if checked is not value:
                 object.__setattr__(self, name, checked)
-        if self.timeout <= 0:
-            raise ConfigError(f"timeout must be positive, got {self.timeout}")
-        if self.max_time_per_letter <= 0:
-            raise ConfigError(
-                f"max_time_per_letter must be positive, got {self.max_time_per_letter}"
-            )
-        if self.max_attempts < 1:
-            raise ConfigError(f"max_attempts must be at least 1, got {self.max_attempts}")
-        if self.max_reasks < 0:
-            raise ConfigError(f"max_reasks cannot be negative, got {self.max_reasks}")
-        if self.concurrency < 1:
-            raise ConfigError(f"concurrency must be at least 1, got {self.concurrency}")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -125,8 +126,18 @@ class Settings:
             "mode": (env.get("IMR_LLM_MODE") or "tools").lower().replace("-", "_"),
         }
         _check_names(overrides)
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)  # type: ignore[arg-type]
+        overridden = {k: v for k, v in overrides.items() if v is not None}
+        values.update(overridden)
+        try:
+            return cls(**values)  # type: ignore[arg-type]
+        except ConfigError as exc:
+            variable = _ENVIRONMENT_NAMES.get(exc.setting or "")
+            if variable is None or exc.setting in overridden or not env.get(variable):
+                raise
+            problem = exc.message.removeprefix(f"{exc.setting}: ")
+            raise ConfigError(
+                f"{variable} ({exc.setting}): {problem}", setting=exc.setting
+            ) from exc
 
     @property
     def online(self) -> bool:
@@ -152,6 +163,18 @@ class Settings:
         return (fresh * price[0] + cached_tokens * price[1] + output_tokens * price[2]) / 1e6
 
 
+_ENVIRONMENT_NAMES = {
+    "api_key": "OPENAI_API_KEY",
+    "base_url": "OPENAI_BASE_URL",
+    "model": "IMR_LLM_MODEL",
+    "timeout": "IMR_LLM_TIMEOUT",
+    "max_time_per_letter": "IMR_LLM_MAX_TIME",
+    "cache_dir": "IMR_LLM_CACHE_DIR",
+    "mode": "IMR_LLM_MODE",
+}
+"""Which variable set which field, so an error about a value from the environment names it."""
+
+
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
     raw = env.get(name)
     if not raw:
@@ -173,5 +196,5 @@ def _check_names(settings: Mapping[str, object]) -> None:
 @functools.cache
 def _field_adapters() -> dict[str, TypeAdapter[Any]]:
     """A pydantic TypeAdapter per field, built on first use: importing stays cheap."""
-    hints = typing.get_type_hints(Settings)
+    hints = typing.get_type_hints(Settings, include_extras=True)
     return {f.name: TypeAdapter(hints[f.name]) for f in fields(Settings)}

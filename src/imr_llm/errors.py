@@ -131,3 +131,8 @@ class LLMValidationError(LLMError):
 
 class ConfigError(ImrError):
     """A setting that cannot work (a negative timeout, an unknown mode, ...)."""
+
+    def __init__(self, message: str, *, setting: str | None = None) -> None:
+        super().__init__(message)
+        self.setting = setting
+        """The :class:`imr_llm.Settings` field at fault, when there is one."""
