@@ -270,3 +270,23 @@ def test_the_example_results_are_what_summarize_offline_gives_today(
     today = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     recorded = [json.loads(line) for line in (examples / "results.jsonl").read_text().splitlines()]
     assert today == recorded, "regenerate it as examples/README.md says"
+
+
+@pytest.mark.skipif(not Path("/dev/stdin").exists(), reason="- is read through /dev/stdin")
+def test_a_dash_reads_the_letter_or_the_results_from_standard_input() -> None:
+    command = [sys.executable, "-m", "imr_llm.cli"]
+    letter = SEEDS[4].read_bytes()
+    parsed = subprocess.run(
+        [*command, "parse", "-"], input=letter, capture_output=True, check=True
+    ).stdout
+    row = json.loads(parsed)
+    assert row["source"] == "/dev/stdin"
+    assert [i["outcome"] for i in row["items"]] == ["upheld", "overturned"]
+    stats = subprocess.run(
+        [*command, "stats", "--csv", "-"], input=parsed, capture_output=True, check=True
+    )
+    assert b"category,functional restoration,0,1,1,1.000" in stats.stdout
+    refused = subprocess.run(
+        [*command, "batch", "prepare", "--out", os.devnull, "-"], input=letter, capture_output=True
+    )
+    assert refused.returncode == 2 and b"not standard input" in refused.stderr

@@ -30,18 +30,27 @@ app.add_typer(batch_app, name="batch")
 Paths = Annotated[
     list[Path],
     typer.Argument(
-        help="Letters: .txt, .pdf or .html files, or folders of them (read in name order).",
+        help="Letters: .txt, .pdf or .html files, or folders of them (read in name order);"
+        " - reads standard input.",
         show_default=False,
     ),
 ]
 
 
+_STANDARD_INPUT = Path("/dev/stdin")
+"""What ``-`` names: read as a pipe, so ``pdftotext x.pdf - | imr-llm parse -`` works."""
+
+
+def _stdin_for_dash(path: Path) -> Path:
+    return _STANDARD_INPUT if str(path) == "-" else path
+
+
 def _letters_in(paths: list[Path]) -> list[Path]:
     """Each path, with a folder replaced by the letters in it (its files named as
-    :data:`~imr_llm.reading.LETTER_SUFFIXES` says, not its subfolders', in name order).
-    A folder with none stays, so its input line says why."""
+    :data:`~imr_llm.reading.LETTER_SUFFIXES` says, not its subfolders', in name order)
+    and ``-`` by standard input. A folder with none stays, so its input line says why."""
     letters: list[Path] = []
-    for path in paths:
+    for path in map(_stdin_for_dash, paths):
         letters.extend(_letter_files(path) or [path])
     return letters
 
@@ -217,7 +226,7 @@ def _language(value: str) -> Any:
 
 @app.command()
 def letter(
-    path: Annotated[Path, typer.Argument(help="One letter: .txt or .pdf.")],
+    path: Annotated[Path, typer.Argument(help="One letter: .txt or .pdf; - reads standard input.")],
     offline: Annotated[bool, typer.Option("--offline", help="Rules and templates only.")] = False,
     language: Annotated[str, typer.Option(help="en or es.")] = "en",
     format: Annotated[str, typer.Option("--format", help="html, md or pdf.")] = "html",
@@ -230,7 +239,7 @@ def letter(
     if format not in ("html", "md", "pdf"):
         raise typer.BadParameter("format must be html, md or pdf", param_hint="--format")
     lang = _language(language)
-    det = summarize_letter(path, offline=True if offline else None)
+    det = summarize_letter(_stdin_for_dash(path), offline=True if offline else None)
     rendered = render_letter(det, format=format, language=lang)  # type: ignore[call-overload]
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -248,13 +257,15 @@ def letter(
 
 @app.command()
 def stats(
-    results: Annotated[Path, typer.Argument(help="JSON Lines from parse or summarize.")],
+    results: Annotated[
+        Path, typer.Argument(help="JSON Lines from parse or summarize; - reads standard input.")
+    ],
     csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout instead of tables.")] = False,
 ) -> None:
     """Uphold and overturn rates by service category, guideline family and reviewer specialty."""
     from imr_llm.tables import load_jsonl, outcome_rates
 
-    determinations = load_jsonl(results)
+    determinations = load_jsonl(_stdin_for_dash(results))
     groupings = (
         ("category", "Service category"),
         ("guideline", "Guideline family"),
@@ -303,6 +314,9 @@ def batch_prepare(
     from imr_llm.batch import prepare
     from imr_llm.config import Settings
 
+    if any(str(path) == "-" for path in paths):
+        # collect reads every letter again to check that it has not changed since.
+        raise typer.BadParameter("batch prepare needs letter files, not standard input")
     settings = Settings.from_env(model=model)
     requests, manifest, failures = prepare(_letters_in(paths), settings)
     out.parent.mkdir(parents=True, exist_ok=True)
