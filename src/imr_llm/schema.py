@@ -162,9 +162,9 @@ class Usage(_Model):
 
     requests: int = Field(0, description="HTTP requests sent, re-asks and retries included.")
     cached: bool = Field(False, description="The answer came from the local cache (no request).")
-    input_tokens: int = 0
-    cached_input_tokens: int = 0
-    output_tokens: int = 0
+    input_tokens: int = Field(0, description="Prompt tokens, cached ones included.")
+    cached_input_tokens: int = Field(0, description="Prompt tokens the provider had cached.")
+    output_tokens: int = Field(0, description="Completion tokens.")
     estimated_cost_usd: float | None = Field(
         None, description="From the price table in imr_llm.config; None for unknown models."
     )
@@ -223,7 +223,9 @@ class DisputedItem(_Model):
             "Guideline families cited in either guideline line, sorted (as `families` reads them)."
         ),
     )
-    citations: list[Citation] = Field(default_factory=list)
+    citations: list[Citation] = Field(
+        default_factory=list, description="Each guideline line read as a citation."
+    )
     pages: list[int] = Field(default_factory=list, description="Guideline pages cited, sorted.")
     rationale: str | None = Field(None, description="The reviewer's rationale, verbatim.")
     modified_by_ur: bool = Field(
@@ -250,16 +252,22 @@ class DisputedItem(_Model):
 class Reviewer(_Model):
     """What the letter says of the (anonymous) expert reviewer."""
 
-    specialties: list[str] = Field(default_factory=list)
+    specialties: list[str] = Field(
+        default_factory=list, description="Board certifications and specialties, as named."
+    )
     licensure: list[str] = Field(default_factory=list, description="States of licensure.")
 
 
 class Claimant(_Model):
     """What the letter says of the injured worker."""
 
-    age: int | None = None
-    sex: Literal["male", "female"] | None = None
-    date_of_injury: date | None = None
+    age: int | None = Field(None, description="Age in years, as the case summary gives it.")
+    sex: Literal["male", "female"] | None = Field(
+        None, description="As the case summary's words or pronouns say."
+    )
+    date_of_injury: date | None = Field(
+        None, description="The header's `Date of Injury:`, else the case summary's."
+    )
 
 
 class Determination(_Model):
@@ -267,23 +275,38 @@ class Determination(_Model):
 
     source: str | None = Field(None, description="Where the letter came from (a path), if known.")
     sha256: str = Field(description="SHA-256 of the raw input bytes (or UTF-8 text).")
-    format: LetterFormat = LetterFormat.UNKNOWN
+    format: LetterFormat = Field(LetterFormat.UNKNOWN, description="Which DWC letter layout.")
     text: str = Field(description="The normalized text every span points into.")
-    case_number: str | None = None
-    date_assigned: date | None = None
-    decision_date: date | None = None
-    ur_denial_date: date | None = None
-    application_received: date | None = None
-    priority: str | None = None
-    reviewer: Reviewer = Field(default_factory=Reviewer)
-    claimant: Claimant = Field(default_factory=Claimant)
-    items: list[DisputedItem] = Field(default_factory=list)
+    case_number: str | None = Field(None, description="The IMR case number (CM16-0233794).")
+    date_assigned: date | None = Field(
+        None,
+        description="When the case was assigned for review (a 2013 notice: its Notice "
+        "of Assignment).",
+    )
+    decision_date: date | None = Field(None, description="When IMR decided.")
+    ur_denial_date: date | None = Field(
+        None, description="When utilization review denied or modified the request."
+    )
+    application_received: date | None = Field(
+        None, description="When the IMR application was received (or filed)."
+    )
+    priority: str | None = Field(None, description="Standard or Expedited, as written.")
+    reviewer: Reviewer = Field(default_factory=Reviewer, description="The expert reviewer.")
+    claimant: Claimant = Field(default_factory=Claimant, description="The injured worker.")
+    items: list[DisputedItem] = Field(
+        default_factory=list, description="The disputed items, in letter order."
+    )
     summary: str = Field("", description="The whole letter in a few plain sentences.")
-    method: Literal["rules", "llm"] = "rules"
+    method: Literal["rules", "llm"] = Field(
+        "rules", description="Who wrote the plain language: the rules' templates, or an LLM."
+    )
     model: str | None = Field(None, description="The LLM that wrote the explanations, if any.")
-    usage: Usage | None = None
-    warnings: list[str] = Field(default_factory=list)
-    schema_version: str = SCHEMA_VERSION
+    usage: Usage | None = Field(None, description="What the LLM calls cost; None offline.")
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="What could not be read, or should be checked, in plain words.",
+    )
+    schema_version: str = Field(SCHEMA_VERSION, description="Changes when fields change.")
 
     @model_validator(mode="after")
     def _spans_reproduce_fields(self) -> Determination:
