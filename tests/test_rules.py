@@ -826,6 +826,21 @@ def test_the_2013_notice_lists_each_item_once_despite_the_lost_space() -> None:
     assert len(det.items) == 2
     assert det.decision_date == date(2013, 9, 26)
     assert det.ur_denial_date == date(2013, 8, 30)
+    assert det.application_received == date(2013, 9, 6)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A Notice of Assignment and Request for Information was provided to the above parties"
+        " on 9/23/2013.",
+        "A Notice of Assignment was\nmailed to the parties on September 23, 2013.",
+    ],
+)
+def test_a_2013_notice_is_assigned_on_its_notice_of_assignment(sentence: str) -> None:
+    raw = (DATA / "layouts" / "notice_2013.txt").read_text(encoding="utf-8")
+    raw = re.sub(r"A Notice of Assignment[^.]*\.", sentence, raw, count=1)
+    assert imr_llm.parse(raw).date_assigned == date(2013, 9, 23)
 
 
 @pytest.mark.parametrize(

@@ -319,8 +319,15 @@ _NOTICE_UR_DENIAL = _ci(
     r"Utilization\s+Review\s+(?:Denial|determination)\s+dated\s+"
     r"(?P<v>" + _DATE + ")"
 )
+# The notice's "Date Assigned": "A Notice of Assignment and Request for Information was
+# provided to the above parties on 9/23/2013."
+_NOTICE_ASSIGNED = _ci(
+    r"Notice\s+of\s+Assignment\b[^.]{0,80}?\bwas\s+(?:provided|sent|mailed|issued)\b"
+    r"[^.]{0,60}?\bon\s+(?P<v>" + _DATE + ")"
+)
 _NOTICE_DATES = (
     ("decision_date", _NOTICE_DATED),
+    ("date_assigned", _NOTICE_ASSIGNED),
     ("application_received", _NOTICE_APPLICATION),
     ("ur_denial_date", _NOTICE_UR_DENIAL),
 )
