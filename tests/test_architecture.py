@@ -32,6 +32,7 @@ ALLOWED = {
     "batch": {"config", "errors", "pipeline", "schema"},
     "testing": set(),
     "cli": {"errors"},
+    "__main__": {"cli"},  # ``python -m imr_llm``: the command's other door, nothing more
 }
 
 
@@ -70,4 +71,5 @@ def test_only_llm_imports_the_sdks_and_nothing_imports_the_cli() -> None:
         if path.stem != "llm":
             assert not others & {"openai", "instructor", "tenacity"}, path.name
         ours, _ = top_level_imports(path)
-        assert "cli" not in ours, path.name
+        if path.stem != "__main__":
+            assert "cli" not in ours, path.name

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import imr_llm
 from imr_llm.cli import main
 from tests.conftest import SEEDS
 
@@ -290,3 +291,15 @@ def test_a_dash_reads_the_letter_or_the_results_from_standard_input() -> None:
         [*command, "batch", "prepare", "--out", os.devnull, "-"], input=letter, capture_output=True
     )
     assert refused.returncode == 2 and b"not standard input" in refused.stderr
+
+
+def test_the_version_and_python_dash_m(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"imr-llm {imr_llm.__version__}\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "imr_llm", "parse", str(SEEDS[0])],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(result.stdout)["items"][0]["outcome"] == "upheld"

@@ -27,6 +27,27 @@ app = typer.Typer(
 batch_app = typer.Typer(help="OpenAI Batch API files for very large corpora.", no_args_is_help=True)
 app.add_typer(batch_app, name="batch")
 
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        from imr_llm import __version__
+
+        sys.stdout.write(f"imr-llm {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=_print_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """Read California IMR final determination letters: structured data and plain language."""
+
+
 Paths = Annotated[
     list[Path],
     typer.Argument(
