@@ -286,7 +286,7 @@ def test_a_dash_reads_the_letter_or_the_results_from_standard_input() -> None:
     stats = subprocess.run(
         [*command, "stats", "--csv", "-"], input=parsed, capture_output=True, check=True
     )
-    assert b"category,functional restoration,0,1,1,1.000" in stats.stdout
+    assert b"\ncategory,functional restoration,0,1,1,1.000\n" in stats.stdout  # Unix line ends
     refused = subprocess.run(
         [*command, "batch", "prepare", "--out", os.devnull, "-"], input=letter, capture_output=True
     )

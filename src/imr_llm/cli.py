@@ -295,7 +295,8 @@ def stats(
     if csv:
         import csv as csv_module
 
-        writer = csv_module.writer(sys.stdout)
+        # Unix line ends: this goes down a pipe to awk or grep more often than to Excel.
+        writer = csv_module.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["grouping", "group", "upheld", "overturned", "total", "overturn_rate"])
         for key, _ in groupings:
             for group, upheld, overturned, total in outcome_rates(determinations, key):
