@@ -1165,6 +1165,26 @@ def test_titles_joined_to_the_rationale_line_before_them(case: str) -> None:
     assert [fold(i.service) for i in det.items] == [fold(s) for s in services]
 
 
+@pytest.mark.parametrize("separator", ["", " "], ids=["glued", "one_space"])
+def test_an_outcome_that_lost_its_line_break_before_the_items_first_heading(
+    separator: str,
+) -> None:
+    # "...: UpheldClaims Administrator guideline: ...": text that lost the line break after the
+    # outcome, with or without a space where it was.
+    def glued(raw: str) -> str:
+        return re.sub(r"(Upheld|Overturned)\s*(?=Claims Administrator)", r"\1" + separator, raw)
+
+    for case, label in LABELS.items():
+        raw = (LETTERS / "txt" / f"{case}.txt").read_text(encoding="utf-8")
+        det = imr_llm.parse(glued(raw))
+        assert [i.service for i in det.items] == label["services"], case
+        assert [i.outcome.value for i in det.items] == label["outcomes"], case
+    for seed in SEEDS:
+        expected = [(i["service"], i["outcome"]) for i in GOLD[seed.name]["items"]]
+        det = imr_llm.parse(glued(seed.read_text(encoding="utf-8")))
+        assert [(i.service, i.outcome.value) for i in det.items] == expected, seed.name
+
+
 @pytest.mark.parametrize(
     "furniture",
     [

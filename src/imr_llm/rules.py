@@ -115,7 +115,12 @@ _AFTER_SEPARATOR = (
     r"(?:(?=\n\s*[^\n]*\n\s*(?:[^\n]*\n\s*)?(?:" + _OUTCOME_WORDS + r"))"
     r"\n\s*(?:" + _PAGE_FURNITURE + r"){1,2})?"
 )
-_OUTCOME_MARKER = _ci(":" + _AFTER_SEPARATOR + r"(?P<outcome>" + _OUTCOME_WORDS + r")\b\.?")
+# Text that lost the line break after the outcome glues it to the item's first heading
+# ("UpheldClaims Administrator guideline:"), where no word boundary is left.
+_OUTCOME_END = r"(?:\b|(?=claims|maximus|decision))"
+_OUTCOME_MARKER = _ci(
+    ":" + _AFTER_SEPARATOR + r"(?P<outcome>" + _OUTCOME_WORDS + r")" + _OUTCOME_END + r"\.?"
+)
 # The same where the colon is something else: OCR reads it as ";" or loses it, and a letter may
 # set the outcome off with a dash or in brackets. Tried only where the colon misses items.
 _OUTCOME_MARKER_ANY_SEPARATOR = _ci(
@@ -123,7 +128,9 @@ _OUTCOME_MARKER_ANY_SEPARATOR = _ci(
     + _AFTER_SEPARATOR
     + r"\(?(?P<outcome>"
     + _OUTCOME_WORDS
-    + r")\b\)?\.?"
+    + r")"
+    + _OUTCOME_END
+    + r"\)?\.?"
 )
 
 
