@@ -1165,6 +1165,20 @@ def test_titles_joined_to_the_rationale_line_before_them(case: str) -> None:
     assert [fold(i.service) for i in det.items] == [fold(s) for s in services]
 
 
+def test_a_title_glued_to_the_full_stop_that_ends_the_rationale_before_it() -> None:
+    # "... is not medically necessary.Spinal manipulation 1 times 8: Upheld": PDF text that
+    # lost the blank line, the line break and the space between two items.
+    glued = 0
+    for case, label in LABELS.items():
+        raw = (LETTERS / "txt" / f"{case}.txt").read_text(encoding="utf-8")
+        raw, count = re.subn(r"\.\s*\n\s*(?=[^\n]{1,150}:\s*(?:Upheld|Overturned))", ".", raw)
+        glued += count
+        det = imr_llm.parse(raw)
+        assert [fold(i.service) for i in det.items] == [fold(s) for s in label["services"]], case
+        assert [i.outcome.value for i in det.items] == label["outcomes"], case
+    assert glued >= 70
+
+
 @pytest.mark.parametrize("separator", ["", " "], ids=["glued", "one_space"])
 def test_an_outcome_that_lost_its_line_break_before_the_items_first_heading(
     separator: str,

@@ -223,8 +223,12 @@ _SPLIT_LABELS = {
 }
 _SET_FORTH_BELOW = _ci(r"set\s*forth\s*below\s*:")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
-# A sentence's end: its stop, closing quotes or brackets, space, then a capital or digit.
-_SENTENCE_STOP = re.compile(r"[.!?][\"')\]]*[ \t\n]+(?=[\"(]?[A-Z0-9#])")
+# A sentence's end: its stop, closing quotes or brackets, space, then a capital or digit; or,
+# where PDF text lost the space and the line break, a stop between two words ("... not
+# medically necessary.Spinal manipulation: Upheld").
+_SENTENCE_STOP = re.compile(
+    r"[.!?][\"')\]]*[ \t\n]+(?=[\"(]?[A-Z0-9#])|(?<=[a-z]{2})[.!?](?=[A-Z0-9])"
+)
 # Words a period follows without ending a sentence; titles are full of dose units.
 _ABBREVIATIONS = frozenset(
     "dr mr mrs ms no nos vs st qty approx etc e.g i.e fig ref sec dept inc jr sr co u.s "
