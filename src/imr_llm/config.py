@@ -116,25 +116,23 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
         """Settings from environment variables, then keyword overrides (None = keep)."""
         env = os.environ if environ is None else environ
-        values: dict[str, object] = {
-            "api_key": env.get("OPENAI_API_KEY") or None,
-            "base_url": env.get("OPENAI_BASE_URL") or None,
-            "model": env.get("IMR_LLM_MODEL") or DEFAULT_MODEL,
-            "timeout": _float(env, "IMR_LLM_TIMEOUT", 30.0),
-            "max_time_per_letter": _float(env, "IMR_LLM_MAX_TIME", 120.0),
-            "cache_dir": Path(env["IMR_LLM_CACHE_DIR"]) if env.get("IMR_LLM_CACHE_DIR") else None,
-            "mode": (env.get("IMR_LLM_MODE") or "tools").lower().replace("-", "_"),
+        # Strings as the environment gives them: the fields' own validation converts them.
+        from_env: dict[str, object] = {
+            name: env[variable]
+            for name, variable in _ENVIRONMENT_NAMES.items()
+            if env.get(variable)
         }
+        if "mode" in from_env:
+            from_env["mode"] = str(from_env["mode"]).lower().replace("-", "_")
         _check_names(overrides)
         overridden = {k: v for k, v in overrides.items() if v is not None}
-        values.update(overridden)
         try:
-            return cls(**values)  # type: ignore[arg-type]
+            return cls(**{**from_env, **overridden})  # type: ignore[arg-type]
         except ConfigError as exc:
-            variable = _ENVIRONMENT_NAMES.get(exc.setting or "")
-            if variable is None or exc.setting in overridden or not env.get(variable):
+            if exc.setting not in from_env or exc.setting in overridden:
                 raise
             problem = exc.message.removeprefix(f"{exc.setting}: ")
+            variable = _ENVIRONMENT_NAMES[exc.setting]
             raise ConfigError(
                 f"{variable} ({exc.setting}): {problem}", setting=exc.setting
             ) from exc
@@ -173,16 +171,6 @@ _ENVIRONMENT_NAMES = {
     "mode": "IMR_LLM_MODE",
 }
 """Which variable set which field, so an error about a value from the environment names it."""
-
-
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if not raw:
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name} must be a number of seconds, got {raw!r}") from exc
 
 
 def _check_names(settings: Mapping[str, object]) -> None:
