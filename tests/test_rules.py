@@ -1345,6 +1345,38 @@ def test_numbered_titles_and_a_blank_line_before_the_outcome() -> None:
     ]
 
 
+def _labelled_parts(text: str, outcome_label: str) -> str:
+    """The letter with each title opening "Issue: " and its outcome on a line of its own
+    after ``outcome_label``, as a letter that labels an item's parts would set them."""
+    det = imr_llm.parse(text)
+    text = det.text
+    for item in reversed(det.items):  # the last first, so the earlier spans still hold
+        start = item.spans["service"][0]
+        text = text[:start] + "Issue: " + text[start:]
+    return re.sub(r"[ \t]*:[ \t]*\n?[ \t]*(Upheld|Overturned)\b", rf"\n{outcome_label}: \1", text)
+
+
+@pytest.mark.parametrize("outcome_label", ["Decision", "IMR Decision", "Determination"])
+def test_labelled_titles_and_outcomes_are_the_letters_labels_not_the_service(
+    outcome_label: str,
+) -> None:
+    for path in sorted((LETTERS / "txt").glob("*.txt")):
+        det = imr_llm.parse(_labelled_parts(path.read_text(encoding="utf-8"), outcome_label))
+        labels = LABELS[path.stem]
+        assert [fold(i.service) for i in det.items] == [fold(s) for s in labels["services"]]
+        assert [i.outcome.value for i in det.items] == labels["outcomes"]
+
+
+def test_a_title_may_end_in_the_word_decision_on_the_outcomes_line() -> None:
+    raw = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
+    raw = raw.replace(
+        "X-ray of the lumbar spine:  Upheld",
+        "Follow-up visit to discuss the surgical decision:  Upheld",
+    )
+    det = imr_llm.parse(raw)
+    assert det.items[1].service == "Follow-up visit to discuss the surgical decision"
+
+
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) missing")
 @pytest.mark.parametrize("layout", [False, True], ids=["pdftotext", "pdftotext-layout"])
 def test_real_letters_read_by_another_pdf_extractor(tmp_path: Path, layout: bool) -> None:

@@ -162,6 +162,14 @@ def _outcome_named(word: str) -> Outcome:
 # Reviewer" or "The Professional Reviewer".
 _REVIEWER = r"(?:(?:expert|physician|professional|medical|peer)\s*)?reviewer"
 _LIST_MARK = re.compile(r"(?:\d{1,2}[.)]|[-*])\s+")
+# A letter may label an item's parts: "Issue: <service>" over "Decision: Upheld". The labels
+# are the letter's, not the service's name. The outcome's label counts only on a line of its
+# own, since a title may end in the word ("... to discuss the surgical decision: Upheld").
+_TITLE_LABEL = _ci(
+    r"(?:(?:disputed\s+|requested\s+)?(?:issue|item|treatment|service)s?(?:/services?)?"
+    r"(?:\s+(?:at\s+dispute|in\s+dispute|requested))?(?:\s+#?\d{1,2})?|request)\s*:\s+"
+)
+_OUTCOME_LABEL = _ci(r"[ \t]*(?:(?:imr|final)\s+)?(?:decision|determination|outcome)[ \t]*$")
 _ITEM_LABEL = (
     r"(?:(?:claims\s*administrator\s*guideline|maximus\s*guideline|decision\s*rationale"
     r"|medical\s*treatment\s*guidelines?(?:\(s\))?(?:\s*used[^:\n]{0,40})?|guidelines?(?:\s*used)?"
@@ -897,9 +905,7 @@ def _titled_item(
     enough to be one then starts right there (or at its own paragraph), whatever full stops it
     holds ("Pain management consultation. Follow-up visits x3"), even where the letter lost
     its line breaks."""
-    service_end = marker.start()
-    while service_end > lower and text[service_end - 1] in " \t\n.,;:":
-        service_end -= 1
+    service_end = _before_outcome_label(text, lower, _trim_end(text, lower, marker.start()))
     if opens_section and service_end - lower <= _LONGEST_TITLE:
         paragraph = _title_paragraph_break(text, lower, service_end)
         block_start = _skip_space(text, lower if paragraph < 0 else paragraph, service_end)
@@ -933,6 +939,9 @@ def _titled_item(
     mark = _LIST_MARK.match(text, service_start, service_end)
     if mark:  # "1. MRI of the lumbar spine: Upheld" is numbered, not named "1."
         service_start = mark.end()
+    label = _TITLE_LABEL.match(text, service_start, service_end)
+    if label:
+        service_start = label.end()
     if service_start >= service_end:
         return None
     draft = _ItemDraft(
@@ -948,6 +957,20 @@ def _titled_item(
             group = "a" if authorized.group("a") else "b"
             draft.ur_authorized = _found(text, authorized.start(group), authorized.end(group))
     return draft
+
+
+def _trim_end(text: str, lower: int, end: int) -> int:
+    while end > lower and text[end - 1] in " \t\n.,;:":
+        end -= 1
+    return end
+
+
+def _before_outcome_label(text: str, lower: int, end: int) -> int:
+    """Where a title ends that a "Decision:" line (see :data:`_OUTCOME_LABEL`) follows."""
+    line_start = text.rfind("\n", lower, end) + 1
+    if line_start and _OUTCOME_LABEL.match(text, line_start, end):
+        return _trim_end(text, lower, line_start)
+    return end
 
 
 def _original_request_tails(text: str, start: int, end: int) -> list[_LoweredMatch]:
