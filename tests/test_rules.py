@@ -1367,6 +1367,17 @@ def test_labelled_titles_and_outcomes_are_the_letters_labels_not_the_service(
         assert [i.outcome.value for i in det.items] == labels["outcomes"]
 
 
+@pytest.mark.parametrize(
+    "label", ["Treatment:", "Disputed service:", "Item 2:", "Issue at dispute:", "Request:"]
+)
+def test_a_titles_label_is_not_the_service(label: str) -> None:
+    raw = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
+    raw = raw.replace(
+        "X-ray of the lumbar spine:  Upheld", f"{label} X-ray of the lumbar spine: Upheld"
+    )
+    assert imr_llm.parse(raw).items[1].service == "X-ray of the lumbar spine"
+
+
 def test_a_title_may_end_in_the_word_decision_on_the_outcomes_line() -> None:
     raw = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
     raw = raw.replace(
