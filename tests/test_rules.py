@@ -1179,6 +1179,21 @@ def test_a_title_glued_to_the_full_stop_that_ends_the_rationale_before_it() -> N
     assert glued >= 70
 
 
+def test_a_rationale_that_lost_its_last_full_stop_and_the_blank_line_after_it() -> None:
+    # "... for this patient\nTabradol (unknown quantity): Upheld": nothing but the line break
+    # parts the rationale's last sentence from the next title.
+    for case, label in LABELS.items():
+        det = imr_llm.parse((LETTERS / "txt" / f"{case}.txt").read_text(encoding="utf-8"))
+        text = det.text
+        for item in reversed(det.items):
+            end = item.spans["rationale"][1]
+            if text[end - 1] == ".":
+                text = text[: end - 1] + text[end:]
+        det = imr_llm.parse(re.sub(r"\n\s*\n", "\n", text))
+        assert [fold(i.service) for i in det.items] == [fold(s) for s in label["services"]], case
+        assert [i.outcome.value for i in det.items] == label["outcomes"], case
+
+
 @pytest.mark.parametrize("separator", ["", " "], ids=["glued", "one_space"])
 def test_an_outcome_that_lost_its_line_break_before_the_items_first_heading(
     separator: str,

@@ -1086,7 +1086,22 @@ def _rationale_end_in_title(
             return m.end()
     if after_best and (not line_known or upper - best > _LONGEST_TITLE):
         return after_best[0].end()
+    if upper - best > _LONGEST_TITLE:
+        # No sentence end either: the rationale's last sentence lost its full stop and the
+        # blank line after it. A title's own lines go on in lower case ("... Mumford,\n
+        # rotator cuff repair"), so the last line opening with a capital or digit starts it.
+        return _last_line_opening_a_title(text, best, upper)
     return best
+
+
+def _last_line_opening_a_title(text: str, lower: int, upper: int) -> int:
+    newline = text.rfind("\n", lower, upper)
+    while newline >= 0:
+        start = _skip_space(text, newline + 1, upper)
+        if _opens_title(text[start : start + 1], stopped=False):
+            return start
+        newline = text.rfind("\n", lower, newline)
+    return lower
 
 
 def _last_conclusion(text: str, lower: int, start: int, upper: int) -> int:
