@@ -537,8 +537,20 @@ def test_a_rationale_that_closes_with_the_necessity_sentence_is_no_item() -> Non
             ["Anesthesiology", "Pain Management"],
             ["Texas", "California"],
         ),
+        (
+            "The physician reviewer is Board Certified in Internal Medicine and is licensed in "
+            "California.",
+            ["Internal Medicine"],
+            ["California"],
+        ),
+        (
+            "The physician reviewer is Board Certified in Orthopaedic Surgery and is licensed to "
+            "practice medicine in CA and NV.",
+            ["Orthopaedic Surgery"],
+            ["California", "Nevada"],
+        ),
     ],
-    ids=["certified_in", "board_certified_with_subspecialty"],
+    ids=["certified_in", "board_certified_with_subspecialty", "licensed_in", "postal_codes"],
 )
 def test_the_reviewers_credentials_told_in_a_sentence(
     sentence: str, specialties: list[str], licensure: list[str]
@@ -552,6 +564,18 @@ def test_the_reviewers_credentials_told_in_a_sentence(
     det = imr_llm.parse(told.sub(sentence, raw))
     assert det.reviewer.specialties == specialties
     assert det.reviewer.licensure == licensure
+
+
+@pytest.mark.parametrize(
+    "path", [*SEEDS, *sorted((DATA / "layouts").glob("*.txt"))], ids=lambda p: p.name
+)
+def test_a_letter_in_capitals_names_the_same_reviewer(path: Path) -> None:
+    # Typed in capitals, or OCR of such a letter: the states still come with their names, and
+    # "ANESTHESIOLOGY AND PAIN MEDICINE" is still two specialties.
+    as_written = imr_llm.parse(path).reviewer
+    in_capitals = imr_llm.parse(path.read_text(encoding="utf-8").upper()).reviewer
+    assert in_capitals.licensure == as_written.licensure
+    assert in_capitals.specialties == [s.upper() for s in as_written.specialties]
 
 
 @pytest.mark.parametrize("variant", ["as_delivered", *sorted(VARIANTS)])

@@ -534,8 +534,10 @@ _REVIEWER_CERTIFIED = _ci(
     _S,
 )
 _SUBSPECIALTY = re.compile(r",?\s*(?:and\s+)?(?:has|with)\s+a\s+sub-?specialty\s+in\s+", _I)
+# The words in any case (a letter may be all capitals); the states named with a capital.
 _LICENSED_IN = re.compile(
-    r"licensed\s+to\s+practice\s+in\s+(?P<v>[A-Z][A-Za-z \n.,]+?)(?=\.|\s+and\s+(?:has|is)\b|\n\n)",
+    r"(?i:licensed\s+(?:to\s+practice\s+(?:medicine\s+)?)?in\s+(?:the\s+states?\s+of\s+)?)"
+    r"(?P<v>[A-Z][A-Za-z \n.,]+?)(?=\.|(?i:\s+and\s+(?:has|is))\b|\n\n)",
     _S,
 )
 _COMPOUND_SPECIALTIES = (
@@ -567,7 +569,8 @@ _SPECIALTY_WORDS = frozenset(
     radiology rheumatology sleep spine sports surgery surgical thoracic urology vascular
     nephrology oncology osteopathic manipulative interventional""".split()
 )
-_AND_LIST = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
+_AND_LIST = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+", _I)
+_AND_WORD = re.compile(r" (and) ", _I)
 _PLAIN_LIST = re.compile(r"\s*[,;]\s*")
 
 # --- Guideline lines -------------------------------------------------------------------------
@@ -1837,20 +1840,21 @@ def _injury_date(low: str, words: list[tuple[int, str]]) -> date | None:
 def _reviewer(text: str) -> Draft:
     specialties: list[str] = []
     licensure: list[str] = []
-    label = _SPECIALTY_LABEL.search(text) if "pecialt" in text else None
+    low = _lowered(text)  # the words' own cases: a letter may be all capitals
+    label = _SPECIALTY_LABEL.search(text) if "pecialt" in low else None
     if label:
         specialties = _split_list(_credentials_value(text, label.end()), split_and=False)
     else:
-        at = _lowered(text).find("board")
+        at = low.find("board")
         board = _BOARD_CERTIFIED.search(text, at) if at >= 0 else None
-        if board is None and "ertified in" in text:
+        if board is None and "ertified in" in low:
             board = _REVIEWER_CERTIFIED.search(text)
         if board:
             named = _fold(board.group("v"))
             parts = _SUBSPECIALTY.split(named) if "specialty" in named.lower() else [named]
             for part in parts:
                 specialties.extend(_split_list(part, split_and=True))
-    label = _LICENSURE_LABEL.search(text) if "icensure" in text else None
+    label = _LICENSURE_LABEL.search(text) if "icensure" in low else None
     if label:
         licensure = _split_list(_credentials_value(text, label.end()), split_and=False)
     else:
@@ -1891,11 +1895,22 @@ _STATES = (
     "District of Columbia, Puerto Rico"
 ).split(", ")
 _STATE_BY_KEY = {name.replace(" ", "").casefold(): name for name in _STATES}
+_STATE_BY_CODE = dict(
+    zip(
+        "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
+        "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR".split(),
+        _STATES,
+        strict=True,
+    )
+)
 
 
 def _state_name(value: str) -> str:
-    """A state of licensure by its name, where OCR split the name ("New Y ork") or misread a
-    letter or two ("Califomia", "Califomnia"); any other value as the letter gives it."""
+    """A state of licensure by its name, where the letter gives its postal code ("CA"), OCR
+    split the name ("New Y ork") or misread a letter or two ("Califomia", "Califomnia"); any
+    other value as the letter gives it."""
+    if value in _STATE_BY_CODE:
+        return _STATE_BY_CODE[value]
     key = value.replace(" ", "").casefold()
     found = _STATE_BY_KEY.get(key) or _STATE_BY_KEY.get(key.replace("m", "rn"))
     if found is None and len(key) >= 5:
@@ -1964,13 +1979,13 @@ def _split_list(value: str, *, split_and: bool) -> list[str]:
     if split_and:
         # "Physical Medicine and Rehabilitation" is one specialty, not two.
         protected = value
-        if " and " in value:
+        if " and " in value.lower():  # in any case: a letter may be all capitals
             pieces, at = [], 0
             for m in _COMPOUND.finditer(value):
-                pieces += [value[at : m.start()], m.group(0).replace(" and ", " \x00 ")]
+                pieces += [value[at : m.start()], _AND_WORD.sub("\x00\\1\x00", m.group(0))]
                 at = m.end()
             protected = "".join(pieces) + value[at:]
-        parts = [p.replace(" \x00 ", " and ") for p in _AND_LIST.split(protected)]
+        parts = [p.replace("\x00", " ") for p in _AND_LIST.split(protected)]
     else:
         parts = _PLAIN_LIST.split(value)
     return [p.strip(" .") for p in parts if p.strip(" .")]
