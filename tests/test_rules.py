@@ -188,6 +188,23 @@ def test_a_modified_request_named_with_other_punctuation(sentence: str) -> None:
     assert item.modified_by_ur
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The remaining IMR eligible portion of the request, Chiropractic",
+        "The remaining request, Chiropractic",
+        "The remaining IMR eligible portion of the request: Chiropractic",
+    ],
+)
+def test_a_modified_request_not_called_original(sentence: str) -> None:
+    raw = (LETTERS / "txt" / "CM16-0247405.txt").read_text(encoding="utf-8")
+    phrase = "The remaining IMR eligible portion of the original request, Chiropractic"
+    det = imr_llm.parse(raw.replace(phrase, sentence))
+    (item,) = det.items
+    assert item.service == "Chiropractic therapy sessions for the cervical spine, #2"
+    assert item.modified_by_ur
+
+
 def test_the_verb_before_an_outcome_is_not_part_of_the_service() -> None:
     raw = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
     det = imr_llm.parse(raw.replace("X-ray of the lumbar spine:", "X-ray of the lumbar spine is:"))

@@ -274,6 +274,11 @@ _ORIGINAL_REQUEST_TAIL = _ci(
 # The same where the PDF text split a word of it ("orig inal request,"): looked for only in
 # a title that ends "is:", as a modified request's does.
 _ORIGINAL_REQUEST_TAIL_SPLIT = _ci(_spaced("original") + r"\s+" + _spaced("request") + r"\s*,\s*")
+# The same sentence not naming the request "original": "The remaining IMR eligible portion of
+# the request, <service> is:", "The remaining request, <service> is:". Looked for only there.
+_REMAINING_REQUEST_TAIL = _ci(
+    r"\b(?:portion\s+of\s+the\s+request|remaining\s+request)\s*[,:]\s*(?=\w)"
+)
 _WAS_THE_ORIGINAL_REQUEST = _ci(r"\bwas\s+the\s+original\s+request\b")
 _TRAILING_IS = _ci(r"\s+is$")
 _UR_AUTHORIZED = _ci(
@@ -923,8 +928,10 @@ def _titled_item(
         # found above starts too late: look back as far as a title reaches. PDF text may
         # also have split a word of it.
         reach = max(lower, service_end - _LONGEST_TITLE)
-        tails = _original_request_tails(text, reach, service_end) or list(
-            _ORIGINAL_REQUEST_TAIL_SPLIT.finditer(text, reach, service_end)
+        tails = (
+            _original_request_tails(text, reach, service_end)
+            or list(_ORIGINAL_REQUEST_TAIL_SPLIT.finditer(text, reach, service_end))
+            or list(_REMAINING_REQUEST_TAIL.finditer(text, reach, service_end))
         )
     if tails:
         modified = True
