@@ -824,6 +824,10 @@ _PRO_DECIDED = {
         "Lumbar epidural steroid injection at L5-S1:\nUpheld\n"
         "Aquatic therapy for the low back:\nOverturned\n"
     ),
+    "labelled parts": (
+        "1. Issue: Lumbar epidural steroid injection at L5-S1\nDecision: Upheld\n"
+        "2. Issue: Aquatic therapy for the low back\nDecision: Overturned\n"
+    ),
 }
 
 
@@ -1412,12 +1416,15 @@ def _labelled_parts(text: str, outcome_label: str) -> str:
     return re.sub(r"[ \t]*:[ \t]*\n?[ \t]*(Upheld|Overturned)\b", rf"\n{outcome_label}: \1", text)
 
 
+@pytest.mark.parametrize("variant", ["as_delivered", *sorted(VARIANTS)])
 @pytest.mark.parametrize("outcome_label", ["Decision", "IMR Decision", "Determination"])
 def test_labelled_titles_and_outcomes_are_the_letters_labels_not_the_service(
-    outcome_label: str,
+    outcome_label: str, variant: str
 ) -> None:
+    deliver = VARIANTS.get(variant, lambda text: text)
     for path in sorted((LETTERS / "txt").glob("*.txt")):
-        det = imr_llm.parse(_labelled_parts(path.read_text(encoding="utf-8"), outcome_label))
+        labelled = _labelled_parts(path.read_text(encoding="utf-8"), outcome_label)
+        det = imr_llm.parse(deliver(labelled))
         labels = LABELS[path.stem]
         assert [fold(i.service) for i in det.items] == [fold(s) for s in labels["services"]]
         assert [i.outcome.value for i in det.items] == labels["outcomes"]

@@ -170,6 +170,13 @@ _TITLE_LABEL = _ci(
     r"(?:\s+(?:at\s+dispute|in\s+dispute|requested))?(?:\s+#?\d{1,2})?|request)\s*:\s+"
 )
 _OUTCOME_LABEL = _ci(r"[ \t]*(?:(?:imr|final)\s+)?(?:decision|determination|outcome)[ \t]*$")
+# After a labelled title the outcome's label is one wherever it stands: re-wrapped text puts it
+# on the title's line ("Issue: Aquatic therapy Decision: Upheld"), or only its first word
+# ("Issue: Aquatic therapy IMR" over "Decision: Upheld").
+_OUTCOME_LABEL_AFTER_LABELLED_TITLE = _ci(
+    r"\s+(?:(?:imr|final)(?:\s+(?:decision|determination|outcome))?"
+    r"|decision|determination|outcome)[ \t]*$"
+)
 _ITEM_LABEL = (
     r"(?:(?:claims\s*administrator\s*guideline|maximus\s*guideline|decision\s*rationale"
     r"|medical\s*treatment\s*guidelines?(?:\(s\))?(?:\s*used[^:\n]{0,40})?|guidelines?(?:\s*used)?"
@@ -949,9 +956,7 @@ def _titled_item(
     mark = _LIST_MARK.match(text, service_start, service_end)
     if mark:  # "1. MRI of the lumbar spine: Upheld" is numbered, not named "1."
         service_start = mark.end()
-    label = _TITLE_LABEL.match(text, service_start, service_end)
-    if label:
-        service_start = label.end()
+    service_start, service_end = _without_title_label(text, service_start, service_end)
     if service_start >= service_end:
         return None
     draft = _ItemDraft(
@@ -981,6 +986,20 @@ def _before_outcome_label(text: str, lower: int, end: int) -> int:
     if line_start and _OUTCOME_LABEL.match(text, line_start, end):
         return _trim_end(text, lower, line_start)
     return end
+
+
+def _without_title_label(text: str, start: int, end: int) -> tuple[int, int]:
+    """The service in a title that opens with a label (see :data:`_TITLE_LABEL`), and ends
+    before its outcome's label where that still stands on the title's line."""
+    label = _TITLE_LABEL.match(text, start, end)
+    if label is None:
+        return start, end
+    tail = _OUTCOME_LABEL_AFTER_LABELLED_TITLE.search(text, label.end(), end)
+    if tail:
+        end = tail.start()
+        verb = _TRAILING_IS.search(text, label.end(), end)  # "<service> is Decision: Upheld"
+        end = verb.start() if verb else end
+    return label.end(), end
 
 
 def _original_request_tails(text: str, start: int, end: int) -> list[_LoweredMatch]:
@@ -1350,8 +1369,8 @@ def _professional_review_items(text: str, notes: list[str]) -> list[_ItemDraft]:
                     end = stated.start()
                     if not asked:
                         outcome = Outcome.UPHELD if stated.group("not") else Outcome.OVERTURNED
-        while end > start and text[end - 1] in " \t\n.,;:":
-            end -= 1
+        end = _before_outcome_label(text, start, _trim_end(text, start, end))
+        start, end = _without_title_label(text, start, end)
         if end > start:
             if outcome is None:
                 outcome = default
