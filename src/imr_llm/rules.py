@@ -169,13 +169,14 @@ _TITLE_LABEL = _ci(
     r"(?:(?:disputed\s+|requested\s+)?(?:issue|item|treatment|service)s?(?:/services?)?"
     r"(?:\s+(?:at\s+dispute|in\s+dispute|requested))?(?:\s+#?\d{1,2})?|request)\s*:\s+"
 )
-_OUTCOME_LABEL = _ci(r"[ \t]*(?:(?:imr|final)\s+)?(?:decision|determination|outcome)[ \t]*$")
+_OUTCOME_LABEL_QUALIFIER = r"(?:imr|final)"
+_OUTCOME_LABEL_WORD = r"(?:decision|determination|outcome)"
+_OUTCOME_LABEL = _ci(rf"[ \t]*(?:{_OUTCOME_LABEL_QUALIFIER}\s+)?{_OUTCOME_LABEL_WORD}[ \t]*$")
 # After a labelled title the outcome's label is one wherever it stands: re-wrapped text puts it
 # on the title's line ("Issue: Aquatic therapy Decision: Upheld"), or only its first word
 # ("Issue: Aquatic therapy IMR" over "Decision: Upheld").
 _OUTCOME_LABEL_AFTER_LABELLED_TITLE = _ci(
-    r"\s+(?:(?:imr|final)(?:\s+(?:decision|determination|outcome))?"
-    r"|decision|determination|outcome)[ \t]*$"
+    rf"\s+(?:{_OUTCOME_LABEL_QUALIFIER}(?:\s+{_OUTCOME_LABEL_WORD})?|{_OUTCOME_LABEL_WORD})[ \t]*$"
 )
 _ITEM_LABEL = (
     r"(?:(?:claims\s*administrator\s*guideline|maximus\s*guideline|decision\s*rationale"
