@@ -224,3 +224,30 @@ def test_one_letter_where_a_list_belongs_is_a_type_error_not_a_letter_per_charac
         imr_llm.parse_many(one_letter)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"pass \[letter\]"):
         imr_llm.summarize_many(one_letter, offline=True)  # type: ignore[arg-type]
+
+
+def _encrypted_copy(tmp_path: Path, user_password: str) -> Path:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(LETTERS / "pdf" / "CM16-0231745.pdf"))
+    writer.encrypt(user_password=user_password, owner_password="owner", algorithm="AES-128")
+    path = tmp_path / "encrypted.pdf"
+    with path.open("wb") as fh:
+        writer.write(fh)
+    return path
+
+
+def test_a_pdf_encrypted_only_against_copying_reads(tmp_path: Path) -> None:
+    """Encrypted with an empty password, as letters restricted from printing are."""
+    det = imr_llm.parse(_encrypted_copy(tmp_path, user_password=""))
+    txt = imr_llm.parse(LETTERS / "txt" / "CM16-0231745.txt")
+    assert [(i.service, i.outcome) for i in det.items] == [
+        (i.service, i.outcome) for i in txt.items
+    ]
+
+
+def test_a_pdf_that_needs_a_password_says_so(tmp_path: Path) -> None:
+    path = _encrypted_copy(tmp_path, user_password="secret")
+    with pytest.raises(PdfError, match="protected by a password") as caught:
+        imr_llm.parse(path)
+    assert str(path) in str(caught.value)

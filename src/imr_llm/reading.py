@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from imr_llm.errors import (
     BinaryInputError,
@@ -25,6 +26,9 @@ from imr_llm.errors import (
     InputTooLargeError,
     PdfError,
 )
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 __all__ = ["LETTER_SUFFIXES", "MAX_INPUT_BYTES", "RawLetter", "check_size", "read", "read_bytes"]
 
@@ -215,6 +219,15 @@ def _control_ratio(sample: bytes) -> float:
     return controls / len(sample)
 
 
+def _opens_without_password(reader: PdfReader) -> bool:
+    from pypdf import PasswordType
+
+    try:
+        return bool(reader.decrypt("") != PasswordType.NOT_DECRYPTED)
+    except Exception:  # noqa: BLE001 - pypdf raises several types for odd encryption
+        return False
+
+
 def _pdf_text(data: bytes, source: str | None) -> str:
     # pypdf logs recoverable oddities of real-world PDFs; they are not the user's concern.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -223,11 +236,14 @@ def _pdf_text(data: bytes, source: str | None) -> str:
 
     try:
         reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            try:
-                reader.decrypt("")
-            except Exception as exc:  # pypdf raises several types here
-                raise PdfError("the PDF is encrypted with a password", source=source) from exc
+        # Many PDFs are encrypted with an empty password, only to restrict printing or
+        # copying: those open. One that needs a password to open cannot be read here.
+        if reader.is_encrypted and not _opens_without_password(reader):
+            raise PdfError(
+                "the PDF is protected by a password; save an unprotected copy "
+                "(for example with qpdf --decrypt --password=...) and read that",
+                source=source,
+            )
         pages = [page.extract_text() or "" for page in reader.pages]
     except PdfError:
         raise
