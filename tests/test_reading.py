@@ -251,3 +251,22 @@ def test_a_pdf_that_needs_a_password_says_so(tmp_path: Path) -> None:
     with pytest.raises(PdfError, match="protected by a password") as caught:
         imr_llm.parse(path)
     assert str(path) in str(caught.value)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_reads_with_a_warning(
+    tmp_path: Path, encoding: str
+) -> None:
+    path = tmp_path / "letter.txt"
+    path.write_bytes(SEEDS[0].read_text().encode(encoding))
+    det = imr_llm.parse(path)
+    assert [(i.service, i.outcome) for i in det.items] == [
+        (i.service, i.outcome) for i in imr_llm.parse(SEEDS[0]).items
+    ]
+    assert any(encoding.upper() in w for w in det.warnings)
+
+
+def test_a_stray_nul_byte_does_not_make_a_letter_binary(tmp_path: Path) -> None:
+    path = tmp_path / "letter.txt"
+    path.write_bytes(SEEDS[0].read_bytes().replace(b"Acupuncture", b"Acu\x00puncture", 1))
+    assert imr_llm.parse(path).items == imr_llm.parse(SEEDS[0]).items

@@ -134,7 +134,17 @@ def _decode(data: bytes, source: str | None) -> tuple[str, list[str]]:
             raise BinaryInputError(
                 f"the input is {kind}, not text or a PDF: {advice}", source=source
             )
-    if b"\x00" in sample or _control_ratio(sample) > 0.05:
+    if b"\x00" in sample and (encoding := _utf16_without_bom(sample)):
+        try:
+            return data.decode(encoding), [
+                f"the text was {encoding.upper()} with no byte-order mark"
+            ]
+        except UnicodeDecodeError as exc:
+            raise DecodeError(
+                "the text looks like UTF-16 but does not decode", source=source
+            ) from exc
+    # A stray NUL in a text (a bad copy, a PDF tool's slip) is left to normalization.
+    if _control_ratio(sample) > 0.05:
         raise BinaryInputError(
             "the input is binary data, not text or a PDF (an image or archive?)", source=source
         )
@@ -210,6 +220,23 @@ def _html_text(markup: str) -> str:
     parser.feed(markup)
     parser.close()
     return "".join(parser.pieces)
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """UTF-16 text of Latin letters has a NUL as every other byte: the high byte of each
+    character (first in big-endian, second in little-endian). Binary data has NULs, but
+    not in one of the two positions nearly throughout."""
+    sample = sample[: len(sample) // 2 * 2]
+    if len(sample) < 16:
+        return None
+    half = len(sample) // 2
+    for encoding, high_bytes, low_bytes in (
+        ("utf-16-le", sample[1::2], sample[0::2]),
+        ("utf-16-be", sample[0::2], sample[1::2]),
+    ):
+        if high_bytes.count(0) > 0.9 * half and low_bytes.count(0) < 0.1 * half:
+            return encoding
+    return None
 
 
 def _control_ratio(sample: bytes) -> float:
