@@ -62,6 +62,35 @@ def test_a_running_header_is_removed_only_where_it_opens_a_page() -> None:
     assert normalize(body).text.count("Repeated sentence.") == 3
 
 
+def test_a_fax_line_that_counts_the_pages_is_a_running_header() -> None:
+    pages = ["First page\nruns on", "second page\nruns on", "third page ends."]
+    raw = "\f".join(
+        f"11/24/2016 10:15 FAX 5553334444 LAW OFFICE @{k:03d}/003\n{page}"
+        for k, page in enumerate(pages, start=1)
+    )
+    result = normalize(raw)
+    top = "11/24/2016 10:15 FAX 5553334444 LAW OFFICE @001/003\n"  # page one's stays
+    assert result.text == top + "First page\nruns on\nsecond page\nruns on\nthird page ends.\n"
+    assert any("running page header" in note for note in result.removed)
+
+
+def test_a_running_footer_is_removed_where_it_closes_pages() -> None:
+    for footer in ["SMITH-000{k}", "CONFIDENTIAL - Page {k} of 3", "Printed 11/24/2016 - {k}"]:
+        pages = ["A title that", "runs on: Upheld\n\nMore text", "and the end."]
+        raw = "\n\f".join(f"{page}\n{footer.format(k=k)}" for k, page in enumerate(pages, 1))
+        result = normalize(raw)
+        assert result.text == "A title that\nruns on: Upheld\n\nMore text\nand the end.\n"
+        assert any("running page footer" in note for note in result.removed)
+
+
+def test_a_line_that_closes_pages_is_no_running_footer_unless_it_numbers_them() -> None:
+    for raw in [
+        "Page one ends with\nLine 1\fpage two ends with\nsomething else\fpage three\n",
+        "One page\nis not medically necessary\fanother\nis not medically necessary\fthe end\n",
+    ]:
+        assert normalize(raw).text == raw.replace("\f", "\n")
+
+
 def test_a_line_of_the_body_that_opens_two_pages_of_many_is_not_a_running_header() -> None:
     """A header opens most pages; in a long letter two items' guideline lines may open two."""
     line = "MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment 2016,"

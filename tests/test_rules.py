@@ -16,7 +16,7 @@ import pytest
 import imr_llm
 from imr_llm import LetterFormat, Outcome
 from tests.conftest import DATA, GOLD, LABELS, LETTERS, SEEDS, fold, header_facts, letter_facts
-from tests.variants import VARIANTS, rewrapped, with_header_block
+from tests.variants import VARIANTS, paged, rewrapped, with_header_block
 
 SEED_IDS = [p.name for p in SEEDS]
 ALL_LETTERS = [*SEEDS, *sorted((LETTERS / "txt").glob("*.txt"))]
@@ -1342,6 +1342,31 @@ def test_a_page_turn_inside_or_before_a_title_changes_no_item(turn: str) -> None
                 got = [(i.service, i.outcome) for i in imr_llm.parse(variant).items]
                 if got != expected:
                     changed.append((path.stem, k + 1))
+    assert changed == []
+
+
+@pytest.mark.parametrize(
+    ("header", "footer"),
+    [
+        ("11/24/2016 10:15 FAX 5553334444 SMITH LAW OFFICE @{page:03d}/{pages:03d}", ""),
+        ("Nov-24-2016 10:15AM From:5553334444 To:5551112222 P.{page}/{pages}", ""),
+        ("", "SMITH-000{page}"),
+        ("IMR Case Number CM16-0219557", "CONFIDENTIAL - Page {page} of {pages}"),
+    ],
+    ids=["fax-line", "fax-line-2", "bates-stamp", "confidential-footer"],
+)
+def test_furniture_that_counts_the_pages_changes_no_item(header: str, footer: str) -> None:
+    """A faxed or Bates-stamped copy: a line on every page that differs only in its page
+    number, cut every 23 lines so titles and items run over the page."""
+    changed = []
+    for case, label in LABELS.items():
+        raw = (LETTERS / "txt" / f"{case}.txt").read_text(encoding="utf-8")
+        lines = raw.count("\n") + 1
+        top = header.format(page=1, pages=lines // 23 + 1) + "\n" if header else ""
+        det = imr_llm.parse(top + paged(raw, lines_per_page=23, footer=footer, header=header))
+        got = [(fold(i.service), i.outcome.value) for i in det.items]
+        if got != [(fold(s), o) for s, o in zip(label["services"], label["outcomes"], strict=True)]:
+            changed.append(case)
     assert changed == []
 
 

@@ -42,8 +42,8 @@ def paged(
     header: str = "IMR Final Determination Letter",
     feed: str = "\f",
 ) -> str:
-    """The letter cut into pages: a footer closes each (``{page}`` and ``{pages}`` filled in),
-    then the form feed, then the running header that opens the next."""
+    """The letter cut into pages: a footer closes each, then the form feed, then the running
+    header that opens the next (``{page}`` and ``{pages}`` filled in, in both)."""
     lines = raw.replace("\r\n", "\n").split("\n")
     pages = len(lines) // lines_per_page + 1
     out: list[str] = []
@@ -51,7 +51,10 @@ def paged(
     for i, line in enumerate(lines, start=1):
         out.append(line)
         if i % lines_per_page == 0:
-            out += [footer.format(page=page, pages=pages), feed + header]
+            out += [
+                footer.format(page=page, pages=pages),
+                feed + header.format(page=page + 1, pages=pages),
+            ]
             page += 1
     return "\n".join(out) + "\n" + footer.format(page=page, pages=pages) + "\n"
 

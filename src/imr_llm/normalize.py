@@ -71,6 +71,7 @@ _HEADER_LIKE = re.compile(
 _PAGE_BREAKS = re.compile(r"\n*\f(?:\n*\f)*\n*")
 _COMPANY_SUFFIX = re.compile(r"\b(?:Inc|Corp|Co|Ltd|LLC|L\.L\.C|P\.C)\.$", re.IGNORECASE)
 _CASE_NUMBER_ALONE = re.compile(r"(?:IMR\s+)?CM\d{2}-\d{4,}")
+_NUMBERS = re.compile(r"\d+")
 _LINE_END_HYPHEN = re.compile(r"-\n[ \n]*")
 _SPACE_RUNS = re.compile(r"   *")
 # Literal patterns: re.sub is faster than str.replace where they occur on every line.
@@ -130,9 +131,11 @@ def normalize(raw: str) -> NormalizedText:
         text, numbers = _mark_bare_page_numbers(text)
         if footers + numbers:
             removed.append(f"{footers + numbers} page footer(s)")
-        text, headers = _drop_running_headers(text)
+        text, headers, running_footers = _drop_running_furniture(text)
         if headers:
             removed.append(f"running page header {headers!r}")
+        if running_footers:
+            removed.append(f"running page footer {running_footers!r}")
         # A page break is not a paragraph break: letters break pages mid-sentence.
         text = _PAGE_BREAKS.sub(_join_pages, text)
     # Without a blank line anywhere, a text has at most two empty lines: not double spaced.
@@ -281,59 +284,103 @@ def _join_hyphenated(m: re.Match[str]) -> str:
     return "-" if before.isalnum() and after.isalnum() else m.group(0)
 
 
-def _drop_running_headers(text: str) -> tuple[str, list[str]]:
-    """Drop a line that opens two or more pages the same way (a running header).
+def _drop_running_furniture(text: str) -> tuple[str, list[str], list[str]]:
+    """Drop a line that opens two or more pages the same way (a running header), or that
+    closes them so (a running footer: a Bates stamp, "CONFIDENTIAL - Page 2 of 5").
 
-    Only lines right after a page break count, so a sentence that merely repeats
-    in the body ("The Claims Administrator did not cite ...") is never touched.
+    Lines compare with their numbers masked, as a fax machine's line counts the pages
+    ("11/24/2016 10:15 FAX ... @003/007"). Only lines right beside a page break count,
+    so a sentence that merely repeats in the body ("The Claims Administrator did not cite
+    ...") is never touched.
     """
     pages = text.split("\f")
     if len(pages) < 2:
-        return text, []
-    firsts: list[str] = []
-    for page in pages[1:]:
-        first = next((ln.strip() for ln in page.split("\n") if ln.strip()), "")
-        if first:
-            firsts.append(first)
-    counts = Counter(firsts)
-    # A running header opens most pages; in a long letter a line of the body may open two
-    # of them ("MAXIMUS guideline: Decision based on ..."), and is no header.
-    repeated = {
+        return text, [], []
+    # Between a footer marked before and its page break a "page" holds nothing.
+    content = [k for k, page in enumerate(pages) if page.strip()]
+    if len(content) < 2:
+        return text, [], []
+    top = _furniture_key(_edge_line(pages[content[0]], last=False))
+    head_lines = {k: _edge_line(pages[k], last=False) for k in content[1:]}
+    foot_lines = {k: _edge_line(pages[k], last=True) for k in content}
+    heads = {k: _furniture_key(line) for k, line in head_lines.items()}
+    feet = {k: _furniture_key(line) for k, line in foot_lines.items()}
+    lines_in_text = Counter(_furniture_key(line.strip()) for line in text.split("\n"))
+    running_heads = _running(head_lines, heads, lines_in_text, top=top, pages=len(pages))
+    # A footer closes the last page too, where the letter ends.
+    running_feet = _running(
+        foot_lines, feet, lines_in_text, top=None, pages=len(content), letterhead=False
+    )
+    if not running_heads and not running_feet:
+        return text, [], []
+    headers: set[str] = set()
+    footers: set[str] = set()
+    for k in content:
+        lines = pages[k].split("\n")
+        first, last = _edge_index(lines, last=False), _edge_index(lines, last=True)
+        if k in heads and heads[k] in running_heads:
+            headers.add(lines[first].strip())
+            # A form feed, as a footer becomes: page furniture (see _join_pages).
+            lines[first] = "\f"
+        if feet[k] in running_feet and lines[last] != "\f":
+            footers.add(lines[last].strip())
+            lines[last] = "\f"
+        pages[k] = "\n".join(lines)
+    return "\f".join(pages), sorted(headers), sorted(footers)
+
+
+def _running(
+    edges: dict[int, str],
+    keys: dict[int, str],
+    lines_in_text: Counter[str],
+    *,
+    top: str | None,
+    pages: int,
+    letterhead: bool = True,
+) -> set[str]:
+    """Which of the lines at one edge of the pages are furniture, by their keys (numbers
+    masked)."""
+    counts = Counter(key for key in keys.values() if key)
+    # Running furniture stands on most pages; in a long letter a line of the body may open
+    # two of them ("MAXIMUS guideline: Decision based on ..."), and is no header.
+    running = {
         line
         for line, n in counts.items()
-        if (n >= 2 and 2 * n >= len(firsts)) or (n == 1 and len(pages) == 2)
+        if (n >= 2 and 2 * n >= len(keys)) or (n == 1 and pages == 2 and line == top)
     }
-    # A header also stands at the top of page one; require that for a single repeat.
-    top = next((ln.strip() for ln in pages[0].split("\n") if ln.strip()), "")
-    repeated = {h for h in repeated if counts[h] >= 2 or h == top}
-    repeated |= {h for h in counts if _looks_like_letterhead(h)}
+    if letterhead:  # seen once, at the head of a page
+        running |= {keys[k] for k, line in edges.items() if line and _looks_like_letterhead(line)}
+    else:
+        # Pages of a letter may end alike ("... is not medically necessary"); a footer
+        # numbers its page ("SMITH-0003"), or stands on every one.
+        running = {line for line in running if "0" in line or counts[line] == len(keys)}
     # A line ending in a colon is a label, and one ending in a stop, comma or semicolon runs
-    # on as a sentence: neither is a header (nor letterhead). The stop of a company's
+    # on as a sentence: neither is furniture (nor letterhead). The stop of a company's
     # "Inc." ends a name, not a sentence ("MAXIMUS FEDERAL SERVICES, INC.").
-    repeated = {
-        h
-        for h in repeated
-        if len(h) <= 120 and (not h.endswith((":", ".", ",", ";")) or _is_company_name(h))
+    running = {
+        line
+        for line in running
+        if len(line) <= 120 and (not line.endswith((":", ".", ",", ";")) or _is_company_name(line))
     }
-    if repeated:
-        # A header stands nowhere else; a line of the body that happens to open pages
-        # ("Claims Administrator guideline: ..." where items start a page) stands in the
-        # body at least as often.
-        in_text = Counter(line.strip() for line in text.split("\n"))
-        repeated = {h for h in repeated if in_text[h] < 2 * (counts[h] + (h == top))}
-    if not repeated:
-        return text, []
-    out = [pages[0]]
-    for page in pages[1:]:
-        lines = page.split("\n")
-        for i, line in enumerate(lines):
-            if line.strip():
-                if line.strip() in repeated:
-                    # A form feed, as a footer becomes: page furniture (see _join_pages).
-                    lines[i] = "\f"
-                break
-        out.append("\n".join(lines))
-    return "\f".join(out), sorted(repeated)
+    # Furniture stands nowhere else; a line of the body that happens to open pages
+    # ("Claims Administrator guideline: ..." where items start a page) stands in the body
+    # at least as often.
+    return {line for line in running if lines_in_text[line] < 2 * (counts[line] + (line == top))}
+
+
+def _furniture_key(line: str) -> str:
+    return _NUMBERS.sub("0", line) if line else line
+
+
+def _edge_line(page: str, *, last: bool) -> str:
+    lines = page.split("\n")
+    return lines[_edge_index(lines, last=last)].strip()
+
+
+def _edge_index(lines: list[str], *, last: bool) -> int:
+    """The index of the first (or last) line that is not empty; 0 where none is."""
+    order = range(len(lines) - 1, -1, -1) if last else range(len(lines))
+    return next((i for i in order if lines[i].strip()), 0)
 
 
 def _is_company_name(line: str) -> bool:
