@@ -83,6 +83,17 @@ def test_a_running_footer_is_removed_where_it_closes_pages() -> None:
         assert any("running page footer" in note for note in result.removed)
 
 
+def test_running_furniture_of_two_lines_goes_a_line_at_a_time() -> None:
+    pages = ["A title that", "runs on: Upheld", "the end."]
+    raw = "\f".join(
+        f"RECEIVED\nFAX @{k:03d}/003\n{page}\nCONFIDENTIAL\nBates {k}"
+        for k, page in enumerate(pages, start=1)
+    )
+    result = normalize(raw)
+    assert result.text == "RECEIVED\nFAX @001/003\nA title that\nruns on: Upheld\nthe end.\n"
+    assert "running page header ['FAX @002/003', 'FAX @003/003', 'RECEIVED']" in result.removed
+
+
 def test_a_line_that_closes_pages_is_no_running_footer_unless_it_numbers_them() -> None:
     for raw in [
         "Page one ends with\nLine 1\fpage two ends with\nsomething else\fpage three\n",

@@ -1352,8 +1352,17 @@ def test_a_page_turn_inside_or_before_a_title_changes_no_item(turn: str) -> None
         ("Nov-24-2016 10:15AM From:5553334444 To:5551112222 P.{page}/{pages}", ""),
         ("", "SMITH-000{page}"),
         ("IMR Case Number CM16-0219557", "CONFIDENTIAL - Page {page} of {pages}"),
+        ("RECEIVED\nNov-24-2016 10:15AM From:5553334444 P.{page}/{pages}", ""),
+        ("", "Page {page} of {pages}\nSMITH-000{page}"),
     ],
-    ids=["fax-line", "fax-line-2", "bates-stamp", "confidential-footer"],
+    ids=[
+        "fax-line",
+        "fax-line-2",
+        "bates-stamp",
+        "confidential-footer",
+        "stamp-over-fax-line",
+        "page-over-bates-stamp",
+    ],
 )
 def test_furniture_that_counts_the_pages_changes_no_item(header: str, footer: str) -> None:
     """A faxed or Bates-stamped copy: a line on every page that differs only in its page

@@ -291,8 +291,23 @@ def _drop_running_furniture(text: str) -> tuple[str, list[str], list[str]]:
     Lines compare with their numbers masked, as a fax machine's line counts the pages
     ("11/24/2016 10:15 FAX ... @003/007"). Only lines right beside a page break count,
     so a sentence that merely repeats in the body ("The Claims Administrator did not cite
-    ...") is never touched.
+    ...") is never touched. Furniture of two or three lines ("RECEIVED" over a fax line)
+    goes a line at a time.
     """
+    headers: list[str] = []
+    footers: list[str] = []
+    for _ in range(3):
+        text, more_headers, more_footers = _drop_furniture_lines(text, headers)
+        if not (more_headers or more_footers):
+            break
+        headers += more_headers
+        footers += more_footers
+    return text, sorted(set(headers)), sorted(set(footers))
+
+
+def _drop_furniture_lines(text: str, headers: list[str]) -> tuple[str, list[str], list[str]]:
+    """One line of running furniture at the head and at the foot of the pages. ``headers``
+    are those dropped before: page one keeps its own, and its next line is read past them."""
     pages = text.split("\f")
     if len(pages) < 2:
         return text, [], []
@@ -300,33 +315,41 @@ def _drop_running_furniture(text: str) -> tuple[str, list[str], list[str]]:
     content = [k for k, page in enumerate(pages) if page.strip()]
     if len(content) < 2:
         return text, [], []
-    top = _furniture_key(_edge_line(pages[content[0]], last=False))
+    known = {_furniture_key(line) for line in headers}
+    top = next(
+        (
+            key
+            for line in pages[content[0]].split("\n")
+            if (key := _furniture_key(line.strip())) and key not in known
+        ),
+        "",
+    )
     head_lines = {k: _edge_line(pages[k], last=False) for k in content[1:]}
     foot_lines = {k: _edge_line(pages[k], last=True) for k in content}
     heads = {k: _furniture_key(line) for k, line in head_lines.items()}
     feet = {k: _furniture_key(line) for k, line in foot_lines.items()}
     lines_in_text = Counter(_furniture_key(line.strip()) for line in text.split("\n"))
-    running_heads = _running(head_lines, heads, lines_in_text, top=top, pages=len(pages))
+    running_heads = _running(head_lines, heads, lines_in_text, top=top, pages=len(content))
     # A footer closes the last page too, where the letter ends.
     running_feet = _running(
         foot_lines, feet, lines_in_text, top=None, pages=len(content), letterhead=False
     )
     if not running_heads and not running_feet:
         return text, [], []
-    headers: set[str] = set()
-    footers: set[str] = set()
+    dropped_heads: set[str] = set()
+    dropped_feet: set[str] = set()
     for k in content:
         lines = pages[k].split("\n")
         first, last = _edge_index(lines, last=False), _edge_index(lines, last=True)
         if k in heads and heads[k] in running_heads:
-            headers.add(lines[first].strip())
+            dropped_heads.add(lines[first].strip())
             # A form feed, as a footer becomes: page furniture (see _join_pages).
             lines[first] = "\f"
         if feet[k] in running_feet and lines[last] != "\f":
-            footers.add(lines[last].strip())
+            dropped_feet.add(lines[last].strip())
             lines[last] = "\f"
         pages[k] = "\n".join(lines)
-    return "\f".join(pages), sorted(headers), sorted(footers)
+    return "\f".join(pages), sorted(dropped_heads), sorted(dropped_feet)
 
 
 def _running(
