@@ -247,12 +247,11 @@ def _control_ratio(sample: bytes) -> float:
 
 
 def _opens_without_password(reader: PdfReader) -> bool:
+    """Whether the empty password opens it. An encryption pypdf cannot handle raises, and
+    the caller reports that with pypdf's own words, rather than as a password to find."""
     from pypdf import PasswordType
 
-    try:
-        return bool(reader.decrypt("") != PasswordType.NOT_DECRYPTED)
-    except Exception:  # noqa: BLE001 - pypdf raises several types for odd encryption
-        return False
+    return bool(reader.decrypt("") != PasswordType.NOT_DECRYPTED)
 
 
 def _pdf_text(data: bytes, source: str | None) -> str:
