@@ -83,6 +83,22 @@ def test_a_running_footer_is_removed_where_it_closes_pages() -> None:
         assert any("running page footer" in note for note in result.removed)
 
 
+def test_titles_that_differ_only_in_a_number_are_no_running_furniture() -> None:
+    """Two items for the same drug, each title at a page's foot (or head): their numbers
+    do not count the pages, as a fax line's or a Bates stamp's do."""
+    at_feet = (
+        "Intro text.\nNorco 10/325mg #60: Upheld\f"
+        "Claims Administrator guideline: MTUS.\nNorco 10/325mg #90: Upheld\f"
+        "Claims Administrator guideline: MTUS.\nthe end.\n"
+    )
+    at_heads = (
+        "Intro text.\fNorco 10/325mg #60: Upheld\nClaims Administrator guideline: MTUS.\f"
+        "Norco 10/325mg #90: Upheld\nClaims Administrator guideline: MTUS.\n"
+    )
+    for raw in (at_feet, at_heads):
+        assert normalize(raw).text == raw.replace("\f", "\n")
+
+
 def test_running_furniture_of_two_lines_goes_a_line_at_a_time() -> None:
     pages = ["A title that", "runs on: Upheld", "the end."]
     raw = "\f".join(

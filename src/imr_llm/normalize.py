@@ -318,77 +318,107 @@ def _drop_furniture_lines(text: str, headers: list[str]) -> tuple[str, list[str]
     known = {_furniture_key(line) for line in headers}
     top = next(
         (
-            key
+            line.strip()
             for line in pages[content[0]].split("\n")
-            if (key := _furniture_key(line.strip())) and key not in known
+            if line.strip() and _furniture_key(line.strip()) not in known
         ),
         "",
     )
-    head_lines = {k: _edge_line(pages[k], last=False) for k in content[1:]}
-    foot_lines = {k: _edge_line(pages[k], last=True) for k in content}
-    heads = {k: _furniture_key(line) for k, line in head_lines.items()}
-    feet = {k: _furniture_key(line) for k, line in foot_lines.items()}
+    # Each page's line at its head (page one's is ``top``) and at its foot, by page number.
+    head_lines = {n: _edge_line(pages[k], last=False) for n, k in enumerate(content) if n}
+    foot_lines = {n: _edge_line(pages[k], last=True) for n, k in enumerate(content)}
     lines_in_text = Counter(_furniture_key(line.strip()) for line in text.split("\n"))
-    running_heads = _running(head_lines, heads, lines_in_text, top=top, pages=len(content))
+    running_heads = _running(head_lines, lines_in_text, top=top)
     # A footer closes the last page too, where the letter ends.
-    running_feet = _running(
-        foot_lines, feet, lines_in_text, top=None, pages=len(content), letterhead=False
-    )
+    running_feet = _running(foot_lines, lines_in_text, top=None)
     if not running_heads and not running_feet:
         return text, [], []
     dropped_heads: set[str] = set()
     dropped_feet: set[str] = set()
-    for k in content:
+    for n, k in enumerate(content):
         lines = pages[k].split("\n")
         first, last = _edge_index(lines, last=False), _edge_index(lines, last=True)
-        if k in heads and heads[k] in running_heads:
+        if n and _furniture_key(head_lines[n]) in running_heads:
             dropped_heads.add(lines[first].strip())
             # A form feed, as a footer becomes: page furniture (see _join_pages).
             lines[first] = "\f"
-        if feet[k] in running_feet and lines[last] != "\f":
+        if _furniture_key(foot_lines[n]) in running_feet and lines[last] != "\f":
             dropped_feet.add(lines[last].strip())
             lines[last] = "\f"
         pages[k] = "\n".join(lines)
     return "\f".join(pages), sorted(dropped_heads), sorted(dropped_feet)
 
 
-def _running(
-    edges: dict[int, str],
-    keys: dict[int, str],
-    lines_in_text: Counter[str],
-    *,
-    top: str | None,
-    pages: int,
-    letterhead: bool = True,
-) -> set[str]:
-    """Which of the lines at one edge of the pages are furniture, by their keys (numbers
-    masked)."""
-    counts = Counter(key for key in keys.values() if key)
+def _running(edges: dict[int, str], lines_in_text: Counter[str], *, top: str | None) -> set[str]:
+    """Which lines at one edge of the pages (``edges``: page number -> line) are furniture,
+    by their keys (numbers masked). ``top`` is page one's first line, for the heads."""
+    keys = {page: _furniture_key(line) for page, line in edges.items() if line}
+    top_key = _furniture_key(top) if top else None
+    counts = Counter(keys.values())
     # Running furniture stands on most pages; in a long letter a line of the body may open
-    # two of them ("MAXIMUS guideline: Decision based on ..."), and is no header.
+    # two of them ("MAXIMUS guideline: Decision based on ..."), and is no header. A letter
+    # of two pages has one page break: its header stands at the top of page one too.
     running = {
-        line
-        for line, n in counts.items()
-        if (n >= 2 and 2 * n >= len(keys)) or (n == 1 and pages == 2 and line == top)
+        key
+        for key, n in counts.items()
+        if (n >= 2 and 2 * n >= len(edges)) or (n == 1 and len(edges) == 1 and key == top_key)
     }
-    if letterhead:  # seen once, at the head of a page
-        running |= {keys[k] for k, line in edges.items() if line and _looks_like_letterhead(line)}
+    running = {key for key in running if _counts_pages(_occurrences(key, keys, edges, top))}
+    if top is not None:  # letterhead, seen once at the head of a page
+        running |= {keys[page] for page, line in edges.items() if _looks_like_letterhead(line)}
     else:
         # Pages of a letter may end alike ("... is not medically necessary"); a footer
         # numbers its page ("SMITH-0003"), or stands on every one.
-        running = {line for line in running if "0" in line or counts[line] == len(keys)}
+        running = {key for key in running if "0" in key or counts[key] == len(edges)}
     # A line ending in a colon is a label, and one ending in a stop, comma or semicolon runs
     # on as a sentence: neither is furniture (nor letterhead). The stop of a company's
     # "Inc." ends a name, not a sentence ("MAXIMUS FEDERAL SERVICES, INC.").
     running = {
-        line
-        for line in running
-        if len(line) <= 120 and (not line.endswith((":", ".", ",", ";")) or _is_company_name(line))
+        key
+        for key in running
+        if len(key) <= 120 and (not key.endswith((":", ".", ",", ";")) or _is_company_name(key))
     }
     # Furniture stands nowhere else; a line of the body that happens to open pages
     # ("Claims Administrator guideline: ..." where items start a page) stands in the body
     # at least as often.
-    return {line for line in running if lines_in_text[line] < 2 * (counts[line] + (line == top))}
+    return {key for key in running if lines_in_text[key] < 2 * (counts[key] + (key == top_key))}
+
+
+def _occurrences(
+    key: str, keys: dict[int, str], edges: dict[int, str], top: str | None
+) -> list[tuple[int, str]]:
+    """(page number, line) of each line with this key, page one's top among them."""
+    found = [(page, edges[page]) for page, other in keys.items() if other == key]
+    if top and _furniture_key(top) == key:
+        found.insert(0, (0, top))
+    return found
+
+
+def _counts_pages(occurrences: list[tuple[int, str]]) -> bool:
+    """Whether the numbers that change from one of these lines to the next count the pages:
+    a fax line's "@003/007", a Bates stamp's "SMITH-0003". Titles of two items that differ
+    only in a number ("Norco 10/325mg #60" and "#90") do not. Another number may grow at
+    its own pace (the fax machine's clock), but never go back.
+
+    Pages here are the text's pieces between form feeds: a footer marked before is a form
+    feed too, so furniture under it ("Page 2 of 5" over "SMITH-0002") is a piece of its own.
+    """
+    pages = [page for page, _ in occurrences]
+    page_steps = [b - a for a, b in zip(pages, pages[1:], strict=False)]
+    columns = zip(*(_NUMBERS.findall(line) for _, line in occurrences), strict=True)
+    counts_pages = grows_otherwise = False
+    for column in columns:
+        values = [int(number) for number in column]
+        steps = [b - a for a, b in zip(values, values[1:], strict=False)]
+        # At least one a page, never faster than the pages (some are blank of text).
+        if all(1 <= step <= pace for step, pace in zip(steps, page_steps, strict=True)):
+            counts_pages = True
+        elif any(step < 0 for step in steps):
+            return False
+        elif any(steps):
+            grows_otherwise = True
+    # Where no number changes, the same line stands on every page.
+    return counts_pages or not grows_otherwise
 
 
 def _furniture_key(line: str) -> str:
