@@ -62,12 +62,18 @@ def test_a_running_header_is_removed_only_where_it_opens_a_page() -> None:
     assert normalize(body).text.count("Repeated sentence.") == 3
 
 
-def test_a_fax_line_that_counts_the_pages_is_a_running_header() -> None:
-    pages = ["First page\nruns on", "second page\nruns on", "third page ends."]
-    raw = "\f".join(
-        f"11/24/2016 10:15 FAX 5553334444 LAW OFFICE @{k:03d}/003\n{page}"
+def _pages(pages: list[str], *, head: str = "", foot: str = "", feed: str = "\f") -> str:
+    """Pages joined by form feeds, each opened by ``head`` and closed by ``foot`` (``{k}``
+    is the page's number; an empty one is left out)."""
+    return feed.join(
+        "\n".join(line for line in (head.format(k=k), page, foot.format(k=k)) if line)
         for k, page in enumerate(pages, start=1)
     )
+
+
+def test_a_fax_line_that_counts_the_pages_is_a_running_header() -> None:
+    pages = ["First page\nruns on", "second page\nruns on", "third page ends."]
+    raw = _pages(pages, head="11/24/2016 10:15 FAX 5553334444 LAW OFFICE @{k:03d}/003")
     result = normalize(raw)
     top = "11/24/2016 10:15 FAX 5553334444 LAW OFFICE @001/003\n"  # page one's stays
     assert result.text == top + "First page\nruns on\nsecond page\nruns on\nthird page ends.\n"
@@ -77,7 +83,7 @@ def test_a_fax_line_that_counts_the_pages_is_a_running_header() -> None:
 def test_a_running_footer_is_removed_where_it_closes_pages() -> None:
     for footer in ["SMITH-000{k}", "CONFIDENTIAL - Page {k} of 3", "Printed 11/24/2016 - {k}"]:
         pages = ["A title that", "runs on: Upheld\n\nMore text", "and the end."]
-        raw = "\n\f".join(f"{page}\n{footer.format(k=k)}" for k, page in enumerate(pages, 1))
+        raw = _pages(pages, foot=footer, feed="\n\f")
         result = normalize(raw)
         assert result.text == "A title that\nruns on: Upheld\n\nMore text\nand the end.\n"
         assert any("running page footer" in note for note in result.removed)
@@ -101,10 +107,7 @@ def test_titles_that_differ_only_in_a_number_are_no_running_furniture() -> None:
 
 def test_running_furniture_of_two_lines_goes_a_line_at_a_time() -> None:
     pages = ["A title that", "runs on: Upheld", "the end."]
-    raw = "\f".join(
-        f"RECEIVED\nFAX @{k:03d}/003\n{page}\nCONFIDENTIAL\nBates {k}"
-        for k, page in enumerate(pages, start=1)
-    )
+    raw = _pages(pages, head="RECEIVED\nFAX @{k:03d}/003", foot="CONFIDENTIAL\nBates {k}")
     result = normalize(raw)
     assert result.text == "RECEIVED\nFAX @001/003\nA title that\nruns on: Upheld\nthe end.\n"
     assert "running page header ['FAX @002/003', 'FAX @003/003', 'RECEIVED']" in result.removed
