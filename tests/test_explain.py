@@ -303,6 +303,7 @@ def test_categories_and_facts_from_service_titles() -> None:
         ("Replacement batteries for TENS unit", "equipment"),
         ("TENS patches", "equipment"),
         ("Group therapy 6 sessions", "psychological care"),
+        ("Hydrotherapy 6 sessions", "physical therapy"),  # water exercise, as aquatic therapy
         ("Chronic pain program", "functional restoration"),
         ("Pain management consultation", "evaluation"),
     ],
@@ -332,6 +333,9 @@ def test_a_service_title_names_its_category(service: str, category: str) -> None
         ("Physical therapy 6 sessions 2 times a week for 3 weeks", "6 sessions", "2 times a week"),
         ("Additional physical therapy two times four visits (8)", "four visits", None),
         ("1 platelet rich plasma injection to left foot", None, None),
+        # "Twice weekly" is how often; "weekly" alone would halve it.
+        ("Physical therapy twice weekly for six weeks", None, "twice weekly"),
+        ("Acupuncture once a week", None, "once a week"),
     ],
 )
 def test_a_service_title_states_how_many_and_how_often(

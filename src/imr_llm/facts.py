@@ -90,7 +90,8 @@ _CATEGORY_PATTERNS: list[tuple[ServiceCategory, str]] = [
         ServiceCategory.PHYSICAL_THERAPY,
         _lowered_source(
             r"physical\s+therap|\bPT\b(?!\s*/\s*PTT)|physiotherap|occupational\s+therap|\bOT\b"
-            r"|aquatic|therapeutic\s+exercise|physical\s+medicine|massage|myofascial|rehabilitat"
+            r"|aquatic|hydrotherap|therapeutic\s+exercise|physical\s+medicine"
+            r"|massage|myofascial|rehabilitat"
             r"|electrical\s+(?:muscle\s+|nerve\s+)?stimulation|ultrasound\s+therapy"
             r"|pulsed\s+ultrasound|ultrasound(?="
             + _GIVEN_IN_SESSIONS
@@ -190,7 +191,8 @@ _SESSIONS = _lowered_source(
 _FREQUENCY = _lowered_source(
     r"(?P<v>" + _RANGE + r"\s*(?:\(\d+\)\s*)?(?:times?|x|visits?|sessions?|days?)\s*"
     r"(?:(?:a|per|/|each)\s*(?:week|wk|day|month)\b|(?:weekly|daily|monthly)\b)"
-    r"|(?:once|twice)\s+(?:a|per)\s+(?:week|day|month)|\bweekly\b|\bdaily\b"
+    r"|(?:once|twice)\s+(?:(?:a|per)\s+(?:week|day|month)\b|weekly\b|daily\b|monthly\b)"
+    r"|\bweekly\b|\bdaily\b"
     r"|\d+(?:\s*-\s*\d+)?\s*x\s*(?:week|wk)\b|every\s+\d+(?:-\d+)?\s+hours)"
 )
 # Not a count of tablets: "#60 day supply: 30" is a 30 days' supply of 60.
