@@ -212,6 +212,20 @@ def test_a_line_that_opens_pages_and_stands_in_the_body_too_is_no_running_header
     assert normalize(headed).text.count(header) == 1  # the first page's letterhead
 
 
+def test_an_items_lines_that_open_pages_are_the_letters_however_few_items_there_are() -> None:
+    """Two items decided on the same guideline, or asking for the same thing, may each
+    start a page: the line that opens them is the letter's even under a running header."""
+    guideline = "Claims Administrator guideline: The Claims Administrator based their decision on"
+    title = "EMG/NCV of the bilateral lower extremities: Upheld"
+    for opening in [guideline, title]:
+        pages = ["Intro\nItem A: Upheld", f"{opening}\nODG.", f"{opening}\nODG, again."]
+        assert normalize(_pages(pages)).text.count(opening) == 2
+        header = "IMR Final Determination Letter"
+        result = normalize(_pages(pages, head=header))
+        assert result.text.count(opening) == 2
+        assert result.text.count(header) == 1  # page one's letterhead; the others go
+
+
 def test_a_sentence_that_runs_on_from_the_top_of_two_pages_is_no_running_header() -> None:
     """Two items' guideline sentences, wrapped alike, may each open a page of three; a line
     that ends in a comma runs on, as no header does."""

@@ -72,6 +72,14 @@ _PAGE_BREAKS = re.compile(r"\n*\f(?:\n*\f)*\n*")
 _COMPANY_SUFFIX = re.compile(r"\b(?:Inc|Corp|Co|Ltd|LLC|L\.L\.C|P\.C)\.$", re.IGNORECASE)
 _CASE_NUMBER_ALONE = re.compile(r"(?:IMR\s+)?CM\d{2}-\d{4,}")
 _NUMBERS = re.compile(r"\d+")
+# A line that opens with the label of an item's part, or closes an item's title with its
+# outcome, is the letter's however often it opens a page: two items asking for the same
+# thing, or decided on the same guideline, may each start one.
+_ITEM_LINE = re.compile(
+    r"(?:(?:claims\s+administrator|maximus|expert\s+reviewer)(?:'s)?\s+guidelines?"
+    r"|decision\s+rationale)\s*:|.*:\s*(?:upheld|overturned)$",
+    re.IGNORECASE,
+)
 _LINE_END_HYPHEN = re.compile(r"-\n[ \n]*")
 _SPACE_RUNS = re.compile(r"   *")
 # Literal patterns: re.sub is faster than str.replace where they occur on every line.
@@ -376,7 +384,9 @@ def _running(edges: dict[int, str], lines_in_text: Counter[str], *, top: str | N
     running = {
         key
         for key in running
-        if len(key) <= 120 and (not key.endswith((":", ".", ",", ";")) or _is_company_name(key))
+        if len(key) <= 120
+        and (not key.endswith((":", ".", ",", ";")) or _is_company_name(key))
+        and not _ITEM_LINE.match(key)
     }
     # Furniture stands nowhere else; a line of the body that happens to open pages
     # ("Claims Administrator guideline: ..." where items start a page) stands in the body
