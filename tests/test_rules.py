@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import difflib
 import json
+import random
 import re
 import shutil
 import subprocess
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -265,6 +267,50 @@ def test_real_letters_survive_every_quirk() -> None:
             got = [(i.service, i.outcome) for i in imr_llm.parse(variant(raw)).items]
             if got != expected:
                 failures.append((case, name))
+    assert failures == []
+
+
+def _real_items_and_letters() -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
+    """Each real letter's items as blocks of its text (title to the end of the rationale),
+    with their labelled service and outcome; and each letter's text around its items."""
+    items: list[tuple[str, str, str]] = []
+    frames: list[tuple[str, str]] = []
+    for case, label in LABELS.items():
+        det = imr_llm.parse((LETTERS / "txt" / f"{case}.txt").read_text(encoding="utf-8"))
+        text = det.text
+        opening = text.index("\n", text.index("set forth below")) + 1
+        start = opening
+        for item, service, outcome in zip(
+            det.items, label["services"], label["outcomes"], strict=True
+        ):
+            end = item.spans["rationale"][1]
+            items.append((text[start:end].strip(), service, outcome))
+            start = end
+        frames.append((text[:opening], text[start:]))
+    return items, frames
+
+
+def test_items_recombined_from_real_letters_are_read_as_written() -> None:
+    """Unseen letters hold the same kinds of items in other orders and numbers: any real
+    items, one to twenty-five of them, the same one twice, in any real letter's frame and
+    delivered any way, read back as written."""
+    items, frames = _real_items_and_letters()
+    deliveries = [
+        *VARIANTS.values(),
+        *(partial(paged, lines_per_page=n) for n in (17, 23, 31, 46)),
+    ]
+    rng = random.Random(2016)
+    failures = []
+    for trial in range(120):
+        chosen = [rng.choice(items) for _ in range(rng.choice([1, 2, 3, 5, 8, 13, 25]))]
+        if trial % 4 == 0:
+            chosen[-1] = chosen[0]  # an item asked for twice
+        head, tail = rng.choice(frames)
+        letter = head + "\n\n".join(block for block, _, _ in chosen) + tail
+        deliver = deliveries[trial % len(deliveries)]
+        got = [(fold(i.service), i.outcome) for i in imr_llm.parse(deliver(letter)).items]
+        if got != [(fold(service), outcome) for _, service, outcome in chosen]:
+            failures.append(trial)
     assert failures == []
 
 
