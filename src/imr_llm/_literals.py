@@ -29,12 +29,20 @@ __all__ = [
     "LiteralSet",
     "alternatives",
     "first_chars",
+    "is_word_char",
     "required_literals",
     "with_first_char_check",
 ]
 
 ASCII_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 """What ``[a-z0-9_]`` matches in lowered text: a keyword starts a word after none of these."""
+
+
+def is_word_char(char: str) -> bool:
+    r"""Whether ``char`` is what ``\w`` matches (a letter, a digit or the underscore), so a
+    word's edge is tested as ``\b`` tests it, without running a pattern."""
+    return char.isalnum() or char == "_"
+
 
 _REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
 _INLINE_FLAGS = re.compile(r"\(\?[aiLmsux]+[:)]")
