@@ -23,6 +23,19 @@ def test_a_guideline_line_gives_its_families_chapters_sections_and_pages() -> No
     }
 
 
+@pytest.mark.parametrize(
+    "cited",
+    [
+        "Section(s): Opioids, Page(s): 78-80.",
+        "Section(s): Opioids; pages 78-80",
+        "Section(s): Opioids pp. 78-80",
+    ],
+)
+def test_a_section_ends_where_its_pages_begin(cited: str) -> None:
+    parts = citation_parts(f"Decision based on MTUS Chronic Pain Medical Treatment 2016, {cited}")
+    assert (parts["sections"], parts["pages"]) == (["Opioids"], [78, 79, 80])
+
+
 def test_a_word_inside_another_names_no_family() -> None:
     assert citation_parts("Decision based on the Lodgers' Manual, page 4.")["families"] == []
 

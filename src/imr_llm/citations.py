@@ -41,11 +41,13 @@ _NON_MTUS_CITATION = re.compile(
 )
 # "chapter" opens the pattern, so the engine skips to it; the look-behind is \b before it.
 _CHAPTER = re.compile(r"chapter(?<!\wchapter)\s+(?P<v>\d+)")
-# A section runs to the line's end or the next citation: "Low Back Complaints 2004, Section(s):
-# Summary, and Chronic Pain Medical Treatment 2016, Section(s): Facet blocks" cites two.
+# A section runs to the line's end, its pages or the next citation: "Low Back Complaints 2004,
+# Section(s): Summary, and Chronic Pain Medical Treatment 2016, Section(s): Facet blocks" cites
+# two; "Section(s): Opioids, Page(s): 78" cites the section "Opioids".
 _SECTIONS = re.compile(
     r"section\(?s?\)?\s*:\s*(?P<v>.+?)"
-    r"(?=\.\s|\.$|\s+decision\s+based|,\s+and\s+[^,:]{1,80}?,?\s*section\(?s?\)?\s*:|$)",
+    r"(?=\.\s|\.$|\s+decision\s+based|,\s+and\s+[^,:]{1,80}?,?\s*section\(?s?\)?\s*:"
+    r"|[,;]?\s*(?:\bpages?\(?s?\)?\s*:?\s*\d|\b(?:pp|pgs?)\.)|$)",
     re.DOTALL,
 )
 # "3, 7-9 12" -> parts "3", "7-9", "12"; a space or comma before a range's dash does not split.
