@@ -14,6 +14,7 @@ import re
 
 from imr_llm._casefold import lowered
 from imr_llm._literals import is_word_char
+from imr_llm.schema import fold_whitespace
 
 __all__ = ["citation_parts"]
 
@@ -94,7 +95,7 @@ def citation_parts(line: str) -> dict[str, list[str] | list[int]]:
     sections: list[str] = []
     if "section" in low:
         sections = [
-            " ".join(line[m.start("v") : m.end("v")].split()).rstrip(".")
+            fold_whitespace(line[m.start("v") : m.end("v")]).rstrip(".")
             for m in _SECTIONS.finditer(low)
         ]
     return {

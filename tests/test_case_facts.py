@@ -1,0 +1,152 @@
+"""The case's facts outside its items: the header block, the reviewer, the claimant."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+import imr_llm
+from imr_llm.case_facts import claimant_facts, reviewer
+from tests.conftest import DATA, header_facts
+
+_ROW_HEADER = """Case Number: CM17-0015348
+Date Assigned: 01/25/2017 Date of Injury: 10/23/2016
+Decision Date: 02/17/2017 UR Denial Date: 12/19/2016
+Priority: Standard Application Received: 01/20/2017
+"""
+_COLUMN_HEADERS = {
+    "labels_then_values": """Case Number:
+Date Assigned:
+Decision Date:
+Priority:
+
+CM17-0015348
+01/25/2017
+02/17/2017
+Standard
+
+Date of Injury:
+10/23/2016
+UR Denial Date: 12/19/2016
+Application
+01/20/2017
+Received:
+""",
+    "a_value_before_its_label": """Case Number:
+Date Assigned:
+Decision Date:
+Priority:
+CM17-0015348
+01/25/2017
+02/17/2017
+Standard
+10/23/2016
+Date of Injury:
+UR Denial Date: 12/19/2016
+01/20/2017
+Application
+Received:
+""",
+}
+
+
+@pytest.mark.parametrize("joined", [False, True], ids=["lines", "joined_lines"])
+@pytest.mark.parametrize("header", list(_COLUMN_HEADERS), ids=list(_COLUMN_HEADERS))
+def test_a_header_table_read_a_column_at_a_time(header: str, joined: bool) -> None:
+    body = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
+    by_rows = imr_llm.parse(_ROW_HEADER + body)
+    columns = _COLUMN_HEADERS[header]
+    if joined:  # "Case Number: Date Assigned: ... CM17-0015348 01/25/2017 ..."
+        columns = " ".join(columns.split()) + "\n\n"
+    by_columns = imr_llm.parse(columns + body)
+    assert header_facts(by_rows) == (
+        "CM17-0015348",
+        date(2017, 1, 25),
+        date(2017, 2, 17),
+        date(2016, 12, 19),
+        date(2017, 1, 20),
+        "Standard",
+        date(2016, 10, 23),
+    )
+    assert header_facts(by_columns) == header_facts(by_rows)
+
+
+def test_a_header_column_that_does_not_add_up_gives_no_dates_rather_than_wrong_ones() -> None:
+    """A stray date among the values (a letter date, say): which value is whose is unknown."""
+    body = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
+    header = _COLUMN_HEADERS["labels_then_values"].replace("Standard\n", "Standard\n02/20/2017\n")
+    det = imr_llm.parse(header + body)
+    assert (det.date_assigned, det.decision_date) == (None, None)
+    # Values that are their labels' own: on the label's line, or between its two lines.
+    assert (det.ur_denial_date, det.application_received) == (date(2016, 12, 19), date(2017, 1, 20))
+    assert (det.case_number, det.priority) == ("CM17-0015348", "Standard")
+
+
+def test_a_blank_header_value_leaves_the_others_where_they_are() -> None:
+    body = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
+    header = _ROW_HEADER.replace("Standard ", "").replace(
+        "Date of Injury: 10/23/2016", "Date of Injury:"
+    )
+    det = imr_llm.parse(header + body)
+    assert det.priority is None
+    assert det.application_received == date(2017, 1, 20)
+    assert (det.date_assigned, det.decision_date, det.ur_denial_date) == (
+        date(2017, 1, 25),
+        date(2017, 2, 17),
+        date(2016, 12, 19),
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "priority"),
+    [
+        ("Priority:\nCM17-0015348\n", None),
+        ("Priority:\nApplication Received: 01/20/2017\n", None),
+        ("Priority:\nCase Number: CM17-0015348\n", None),
+        ("Priority: Expedited Application\nReceived: 01/20/2017\n", "Expedited"),
+        ("Priority:\nStandard\n", "Standard"),
+    ],
+)
+def test_a_priority_is_a_word_never_a_case_number_or_the_next_label(
+    header: str, priority: str | None
+) -> None:
+    body = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
+    assert imr_llm.parse(header + body).priority == priority
+
+
+@pytest.mark.parametrize(
+    ("phrase", "age"),
+    [
+        ("a 52-year-old man", 52),
+        ("a 47 yo female", 47),
+        ("a 59 y.o. male", 59),
+        ("aged 61, she", 61),
+        ("age: 38. He", 38),
+        ("injured 3 years ago; he is a 44 year old", 44),
+    ],
+)
+def test_the_claimants_age_in_its_usual_phrasings(phrase: str, age: int) -> None:
+    raw = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
+    raw = raw.replace("The claimant injured his low back", f"The claimant, {phrase}, injured it")
+    assert imr_llm.parse(raw).claimant.age == age
+
+
+def test_the_claimant_is_read_from_the_case_summary_and_the_header_date_comes_first() -> None:
+    summary = "The injured worker is a 45 year old female who was injured on 3/14/2015."
+    assert claimant_facts(summary, None) == {
+        "age": 45,
+        "sex": "female",
+        "date_of_injury": date(2015, 3, 14),
+    }
+    assert claimant_facts(summary, date(2015, 3, 15))["date_of_injury"] == date(2015, 3, 15)
+
+
+def test_the_reviewer_is_read_from_the_credentials_block() -> None:
+    block = (
+        "State(s) of Licensure: California, Texas\nCertification(s)/Specialty: Orthopedic Surgery\n"
+    )
+    assert reviewer(block) == {
+        "specialties": ["Orthopedic Surgery"],
+        "licensure": ["California", "Texas"],
+    }
