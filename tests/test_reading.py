@@ -32,6 +32,22 @@ def test_text_and_pdf_give_the_same_items() -> None:
     ]
 
 
+@pytest.mark.parametrize("path", [SEEDS[0], LETTERS / "pdf" / "CM16-0231745.pdf"])
+def test_what_read_returns_parses_as_the_file_does(path: Path) -> None:
+    raw = imr_llm.read(path)
+    assert imr_llm.parse(raw) == imr_llm.parse(path)
+    renamed = imr_llm.parse(raw, source="renamed.txt")
+    assert (renamed.source, renamed.sha256) == ("renamed.txt", raw.sha256)
+
+
+def test_what_read_returns_keeps_its_warnings(tmp_path: Path) -> None:
+    path = tmp_path / "letter.txt"
+    path.write_bytes(SEEDS[0].read_text(encoding="utf-8").replace("-", "\u2013").encode("cp1252"))
+    raw = imr_llm.read(path)
+    assert raw.warnings
+    assert set(raw.warnings) <= set(imr_llm.parse(raw).warnings)
+
+
 def test_sha256_is_of_the_raw_bytes() -> None:
     import hashlib
 
@@ -148,7 +164,7 @@ def test_bytes_that_are_no_letter_get_the_files_errors() -> None:
 
 @pytest.mark.parametrize("value", [None, 42, ["a letter"]])
 def test_a_value_that_is_no_letter_at_all_is_a_type_error(value: object) -> None:
-    with pytest.raises(TypeError, match="expected letter text, a path or a file's bytes"):
+    with pytest.raises(TypeError, match="expected letter text, a path, a file's bytes"):
         imr_llm.parse(value)  # type: ignore[arg-type]
 
 

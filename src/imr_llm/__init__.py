@@ -30,7 +30,7 @@ from imr_llm.errors import (
     PdfError,
 )
 from imr_llm.pipeline import parse, parse_many, summarize, summarize_async, summarize_many
-from imr_llm.reading import read
+from imr_llm.reading import RawLetter, read
 from imr_llm.schema import (
     Citation,
     Claimant,
@@ -71,6 +71,7 @@ __all__ = [
     "NotADeterminationError",
     "Outcome",
     "PdfError",
+    "RawLetter",
     "ReasonCode",
     "Reviewer",
     "ServiceCategory",

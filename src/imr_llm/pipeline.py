@@ -7,6 +7,7 @@ LLM on top of the rules result and falls back to it on any failure.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from collections.abc import Callable, Coroutine, Iterable, Sequence
@@ -35,26 +36,31 @@ __all__ = [
 
 T = TypeVar("T")
 
-LetterInput = str | bytes | os.PathLike[str]
-"""A letter's text, the path of a ``.txt`` / ``.pdf`` / ``.html`` file holding it, or such a
-file's bytes (an upload, an HTTP response body): PDF or text, told apart by their content."""
+LetterInput = str | bytes | os.PathLike[str] | RawLetter
+"""A letter's text, the path of a ``.txt`` / ``.pdf`` / ``.html`` file holding it, such a
+file's bytes (an upload, an HTTP response body): PDF or text, told apart by their content,
+or what :func:`~imr_llm.reading.read` made of a file."""
 
 
 def load(letter: LetterInput, *, source: str | None = None) -> RawLetter:
-    """Read a path or a file's bytes, or take a string as the letter's text.
+    """Read a path or a file's bytes, take a string as the letter's text, or pass on
+    what :func:`~imr_llm.reading.read` returned.
 
     A string counts as a path when it is one line naming an existing file (or a
     folder, which gets its own error), or naming a letter file by its suffix
     (``letter.pdf``), so a mistyped name is "no such file", not "not a letter";
     anything else is the letter's text itself.
     """
+    if isinstance(letter, RawLetter):  # read already: keep its hash of the file and warnings
+        return letter if source is None else dataclasses.replace(letter, source=source)
     if isinstance(letter, os.PathLike):
         return read(letter)
     if isinstance(letter, bytes | bytearray | memoryview):
         return read_bytes(bytes(letter), source=source)
     if not isinstance(letter, str):
         raise TypeError(
-            f"expected letter text, a path or a file's bytes, got {type(letter).__name__}"
+            "expected letter text, a path, a file's bytes or what imr_llm.read returned, "
+            f"got {type(letter).__name__}"
         )
     if "\n" not in letter and len(letter) < 4096 and letter.strip() and _names_a_path(letter):
         return read(letter)
