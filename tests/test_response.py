@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from pydantic import ValidationError
 
 import imr_llm
 from imr_llm.response import LetterEnrichment, validation_context
+from imr_llm.schema import ReasonCode, ServiceCategory
 from tests.conftest import SEEDS
 
 DET = imr_llm.parse(SEEDS[4])  # 1 upheld, 1 overturned
@@ -47,6 +49,16 @@ def test_a_faithful_answer_passes_and_words_are_normalized() -> None:
     assert [i.outcome for i in result.items] == ["upheld", "overturned"]
     assert result.items[0].category.value == "physical therapy"
     assert [c.value for c in result.items[0].reason_codes] == ["other"]
+
+
+def test_normalized_words_pass_the_strict_validation_instructor_runs() -> None:
+    data = answer(
+        item(1, "Upheld", category="Physical_Therapy", reason_codes=["Red flags", "No-Red-Flags"]),
+        item(2, "overturned", category="functional restoration"),
+    )
+    result = LetterEnrichment.model_validate_json(json.dumps(data), strict=True, context=CONTEXT)
+    assert result.items[0].category is ServiceCategory.PHYSICAL_THERAPY
+    assert result.items[0].reason_codes == [ReasonCode.OTHER, ReasonCode.NO_RED_FLAGS]
 
 
 @pytest.mark.parametrize(

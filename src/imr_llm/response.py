@@ -60,6 +60,8 @@ EXPLANATION_MAX_GRADE = 9.0
 
 _NUMBER = re.compile(r"\d+(?:[/.\-:]\d+)*")
 _QUOTED = re.compile(r"\"([^\"]{4,})\"")
+_CATEGORY_VALUES = frozenset(category.value for category in ServiceCategory)
+_REASON_VALUES = frozenset(code.value for code in ReasonCode)
 
 
 def _fold(value: str) -> str:
@@ -94,23 +96,34 @@ class ItemEnrichment(BaseModel):
     )
     next_steps: str = Field(description="What the worker can do next, one or two sentences.")
 
-    @field_validator("outcome", "category", mode="before")
+    # The cleaning validators below hand on enum members, not their values: instructor
+    # validates strictly, and pydantic before 2.11 then refused a value where an enum stood.
+
+    @field_validator("outcome", mode="before")
     @classmethod
-    def _lower_case_words(cls, value: Any) -> Any:
-        # "Upheld" or "Physical Therapy" mean the same as the enum's lower-case words.
-        return value.strip().lower().replace("_", " ") if isinstance(value, str) else value
+    def _lower_case_outcome(cls, value: Any) -> Any:
+        # "Upheld" means the same as "upheld".
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("category", mode="before")
+    @classmethod
+    def _known_category(cls, value: Any) -> Any:
+        # "Physical Therapy" or "physical_therapy" mean the same as "physical therapy".
+        if not isinstance(value, str):
+            return value
+        word = value.strip().lower().replace("_", " ")
+        return ServiceCategory(word) if word in _CATEGORY_VALUES else word
 
     @field_validator("reason_codes", mode="before")
     @classmethod
     def _known_reason_codes(cls, value: Any) -> Any:
         if not isinstance(value, list):
             return value
-        known = {code.value for code in ReasonCode}
         cleaned = []
         for code in value:
             if isinstance(code, str):
                 code = code.strip().lower().replace(" ", "_").replace("-", "_")
-                cleaned.append(code if code in known else ReasonCode.OTHER.value)
+                cleaned.append(ReasonCode(code) if code in _REASON_VALUES else ReasonCode.OTHER)
         return list(dict.fromkeys(cleaned))
 
     @field_validator("explanation")
