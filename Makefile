@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck check bench record clean
+.PHONY: demo test test-lowest lint typecheck check bench record clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,18 @@ demo: $(STAMP)
 ## test: the whole suite, offline (cassettes replay, stand-in servers on 127.0.0.1)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+## test-lowest: the suite again, with the oldest releases pyproject.toml allows
+LOWEST := .venv-lowest
+test-lowest:
+	$(PYTHON) -m venv $(LOWEST)
+	$(LOWEST)/bin/python -m pip install --quiet --upgrade pip uv
+	$(LOWEST)/bin/uv pip compile pyproject.toml --resolution lowest-direct --quiet \
+		--python $(LOWEST)/bin/python --output-file $(LOWEST)/lowest.txt
+	$(LOWEST)/bin/python -m pip install --quiet -c $(LOWEST)/lowest.txt -e '.[dev]'
+	@# typer before 0.26 imports names click 8.3+ deprecates; harmless, and only here.
+	$(LOWEST)/bin/python -m pytest -q \
+		-W "ignore:'click.utils.:DeprecationWarning"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts
@@ -40,4 +52,4 @@ record:
 	bash scripts/record_cassettes.sh
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOWEST) out .pytest_cache .mypy_cache .ruff_cache
