@@ -27,7 +27,7 @@ LOWEST := .venv-lowest
 test-lowest:
 	$(PYTHON) -m venv $(LOWEST)
 	$(LOWEST)/bin/python -m pip install --quiet --upgrade pip uv
-	$(LOWEST)/bin/uv pip compile pyproject.toml --resolution lowest-direct --quiet \
+	$(LOWEST)/bin/uv pip compile pyproject.toml --extra pdf --extra pandas --resolution lowest-direct --quiet \
 		--python $(LOWEST)/bin/python --output-file $(LOWEST)/lowest.txt
 	$(LOWEST)/bin/python -m pip install --quiet -c $(LOWEST)/lowest.txt -e '.[dev]'
 	@# typer before 0.26 imports names click 8.3+ deprecates; harmless, and only here.
