@@ -9,11 +9,13 @@ from __future__ import annotations
 import hashlib
 from functools import cache
 from importlib import resources
-from importlib.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from imr_llm.schema import Determination
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable  # importlib.abc's goes in Python 3.14
 
 __all__ = ["PROMPT_VERSION", "build_messages", "prompt_hash", "system_prompt"]
 
