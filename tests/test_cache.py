@@ -27,10 +27,9 @@ def test_the_key_changes_with_text_model_and_mode() -> None:
 
 
 def _write_many(directory: str, worker: int) -> None:
-    cache = AnswerCache(Path(directory))
-    for n in range(50):
-        cache.put(f"{worker}-{n}", "m", {"answer": {"n": n, "worker": worker}})
-    cache.close()
+    with AnswerCache(Path(directory)) as cache:
+        for n in range(50):
+            cache.put(f"{worker}-{n}", "m", {"answer": {"n": n, "worker": worker}})
 
 
 def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
@@ -41,9 +40,9 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     for w in workers:
         w.join(60)
         assert w.exitcode == 0
-    cache = AnswerCache(tmp_path)
-    assert len(cache) == 200
-    assert cache.get("3-49") == {"answer": {"n": 49, "worker": 3}}
+    with AnswerCache(tmp_path) as cache:
+        assert len(cache) == 200
+        assert cache.get("3-49") == {"answer": {"n": 49, "worker": 3}}
 
 
 def test_a_run_killed_half_way_resumes_without_asking_twice(tmp_path: Path) -> None:
@@ -65,14 +64,19 @@ def test_a_run_killed_half_way_resumes_without_asking_twice(tmp_path: Path) -> N
         time.sleep(0.1)
         run.send_signal(signal.SIGKILL)
         run.wait()
-        answered_before = len(AnswerCache(cache_dir))
+        answered_before = _answers_in(cache_dir)
         assert 1 <= answered_before < len(letters)
         first_requests = server.requests
         server.reset()
         subprocess.run(command, env=env, check=True, capture_output=True)
         assert server.requests == len(letters) - answered_before
     assert first_requests >= answered_before
-    assert len(AnswerCache(cache_dir)) == len(letters)
+    assert _answers_in(cache_dir) == len(letters)
+
+
+def _answers_in(cache_dir: Path) -> int:
+    with AnswerCache(cache_dir) as cache:
+        return len(cache)
 
 
 def test_a_cache_file_that_is_not_a_database_is_a_config_error_saying_how_to_go_on(

@@ -41,7 +41,11 @@ def cache_key(text: str, *, model: str, mode: str) -> str:
 
 
 class AnswerCache:
-    """A small persistent map from cache key to a validated answer (JSON)."""
+    """A small persistent map from cache key to a validated answer (JSON).
+
+    Close it when done (or use it as a context manager): an open SQLite connection
+    holds the database's WAL files, and Python 3.13 warns about one left to the GC.
+    """
 
     def __init__(self, directory: Path) -> None:
         self.path = directory / "answers.sqlite3"
@@ -95,3 +99,9 @@ class AnswerCache:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    def __enter__(self) -> AnswerCache:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
