@@ -22,17 +22,15 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-## test-lowest: the suite again, with the oldest releases pyproject.toml allows
+## test-lowest: the suite again, with every dependency at its lower bound in pyproject.toml
 LOWEST := .venv-lowest
 test-lowest:
 	$(PYTHON) -m venv $(LOWEST)
-	$(LOWEST)/bin/python -m pip install --quiet --upgrade pip uv
-	$(LOWEST)/bin/uv pip compile pyproject.toml --extra pdf --extra pandas --resolution lowest-direct --quiet \
-		--python $(LOWEST)/bin/python --output-file $(LOWEST)/lowest.txt
+	$(LOWEST)/bin/python -m pip install --quiet --upgrade pip packaging
+	$(LOWEST)/bin/python scripts/lowest_constraints.py pdf pandas > $(LOWEST)/lowest.txt
 	$(LOWEST)/bin/python -m pip install --quiet -c $(LOWEST)/lowest.txt -e '.[dev]'
 	@# typer before 0.26 imports names click 8.3+ deprecates; harmless, and only here.
-	$(LOWEST)/bin/python -m pytest -q \
-		-W "ignore:'click.utils.:DeprecationWarning"
+	$(LOWEST)/bin/python -m pytest -q -W "ignore:'click.utils.:DeprecationWarning"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts
