@@ -673,6 +673,22 @@ def test_outcome_words_as_ocr_misreads_them(upheld: str, overturned: str) -> Non
     assert wrong == []
 
 
+@pytest.mark.parametrize(
+    ("upheld", "overturned"), [("Up-\nheld", "Over-\nturned"), ("UP-\nHELD", "OVER-\nTURNED")]
+)
+def test_outcome_words_hyphenated_at_a_line_end(upheld: str, overturned: str) -> None:
+    # Joining the lines keeps the hyphen ("Over-turned"): it is read as the word it splits.
+    changed = []
+    for case in LABELS:
+        raw = (LETTERS / "txt" / f"{case}.txt").read_text(encoding="utf-8")
+        split = raw.replace("Upheld", upheld).replace("Overturned", overturned)
+        det = imr_llm.parse(split)
+        read = ([i.outcome.value for i in det.items], [fold(i.service) for i in det.items])
+        if read != (LABELS[case]["outcomes"], [fold(s) for s in LABELS[case]["services"]]):
+            changed.append(case)
+    assert changed == []
+
+
 @pytest.mark.parametrize("variant", ["as_delivered", *sorted(VARIANTS)])
 def test_the_first_title_with_a_full_stop_inside_starts_after_the_sections_opening(
     variant: str,

@@ -77,7 +77,7 @@ _NUMBERS = re.compile(r"\d+")
 # thing, or decided on the same guideline, may each start one.
 _ITEM_LINE = re.compile(
     r"(?:(?:claims\s+administrator|maximus|expert\s+reviewer)(?:'s)?\s+guidelines?"
-    r"|decision\s+rationale)\s*:|.*:\s*(?:upheld|overturned)$",
+    r"|decision\s+rationale)\s*:|.*:\s*(?:up-?held|over-?turned)$",
     re.IGNORECASE,
 )
 _LINE_END_HYPHEN = re.compile(r"-\n[ \n]*")

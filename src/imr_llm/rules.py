@@ -111,8 +111,14 @@ def _spaced(word: str) -> str:
 
 
 # The outcome words, and what OCR makes of them ("Overtumed": it reads "rn" as "m").
-# OCR also reads "l" as "1", "I" or "|", and "O" as "0" ("Uphe1d", "0verturned").
-_OUTCOME_WORDS = _spaced("uphe") + r" ?[l1i|] ?d|[o0] ?" + _spaced("vertu") + r" ?(?:r ?n|m) ?e ?d"
+# OCR also reads "l" as "1", "I" or "|", and "O" as "0" ("Uphe1d", "0verturned"). Text
+# hyphenated at a line end keeps the hyphen between the compound's parts once the line is
+# joined ("Over-\nturned" reads "Over-turned").
+_COMPOUND_HYPHEN = r" ?(?:- ?)?"
+_OUTCOME_WORDS = (
+    "u ?p" + _COMPOUND_HYPHEN + _spaced("he") + r" ?[l1i|] ?d"
+    "|[o0] ?" + _spaced("ver") + _COMPOUND_HYPHEN + _spaced("tu") + r" ?(?:r ?n|m) ?e ?d"
+)
 _AFTER_SEPARATOR = (
     r"[ \t]*(?:\n[ \t]*){0,2}"
     # Furniture is looked for only where an outcome opens one of the next two lines but one:
