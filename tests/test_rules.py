@@ -18,7 +18,7 @@ import pytest
 import imr_llm
 from imr_llm import LetterFormat, Outcome
 from tests.conftest import DATA, GOLD, LABELS, LETTERS, SEEDS, fold, header_facts, letter_facts
-from tests.variants import VARIANTS, paged, rewrapped, with_header_block
+from tests.variants import VARIANTS, paged, rewrapped, single_spaced, with_header_block
 
 SEED_IDS = [p.name for p in SEEDS]
 ALL_LETTERS = [*SEEDS, *sorted((LETTERS / "txt").glob("*.txt"))]
@@ -268,6 +268,45 @@ def test_real_letters_survive_every_quirk() -> None:
             if got != expected:
                 failures.append((case, name))
     assert failures == []
+
+
+def test_real_letters_single_spaced_and_rewrapped_narrow() -> None:
+    """Narrow re-wrapping can leave a title's opening quantity alone on the section's
+    opening line ("... set forth below: 1" over "platelet rich plasma injection to"): it is
+    the title's, not a page number."""
+    changed = []
+    for case, label in LABELS.items():
+        raw = (LETTERS / "txt" / f"{case}.txt").read_text(encoding="utf-8")
+        det = imr_llm.parse(rewrapped(single_spaced(raw), width=35))
+        read = ([i.outcome.value for i in det.items], [fold(i.service) for i in det.items])
+        if read != (label["outcomes"], [fold(s) for s in label["services"]]):
+            changed.append(case)
+    assert changed == []
+
+
+_PAGE_TURN = "\n\n7\n\nFinal Determination Letter for IMR\nCase Number CM16-0000000\n\n"
+"""A page break as text without form feeds gives it: the page's number, then the next
+page's running header over two lines."""
+
+
+@pytest.mark.parametrize("where", ["before the outcome", "after the outcome"])
+def test_a_page_turn_beside_an_outcome_without_form_feeds(where: str) -> None:
+    outcome = re.compile(r"(?<=:)\s*(Upheld|Overturned)[ \t]*\n")
+    turned: Callable[[re.Match[str]], str] = {
+        "before the outcome": lambda m: _PAGE_TURN + m.group(1) + "\n",
+        "after the outcome": lambda m: "\n" + m.group(1) + _PAGE_TURN,
+    }[where]
+    changed = []
+    for case, label in LABELS.items():
+        raw = (LETTERS / "txt" / f"{case}.txt").read_text(encoding="utf-8")
+        outcomes = list(outcome.finditer(raw))
+        assert len(outcomes) == label["items"]
+        for m in outcomes:  # a page turns once here, not after every item
+            det = imr_llm.parse(raw[: m.start()] + turned(m) + raw[m.end() :])
+            read = ([i.outcome.value for i in det.items], [fold(i.service) for i in det.items])
+            if read != (label["outcomes"], [fold(s) for s in label["services"]]):
+                changed.append((case, m.group(1)))
+    assert changed == []
 
 
 def _real_items_and_letters() -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:

@@ -121,10 +121,11 @@ _OUTCOME_WORDS = (
 )
 _AFTER_SEPARATOR = (
     r"[ \t]*(?:\n[ \t]*){0,2}"
-    # Furniture is looked for only where an outcome opens one of the next two lines but one:
-    # reading every line after a colon for its words cost more than the rest of the search.
-    r"(?:(?=\n\s*[^\n]*\n\s*(?:[^\n]*\n\s*)?(?:" + _OUTCOME_WORDS + r"))"
-    r"\n\s*(?:" + _PAGE_FURNITURE + r"){1,2})?"
+    # Furniture (a footer, and a running header of one or two lines) is looked for only where
+    # an outcome opens one of the next four lines but one: reading every line after a colon
+    # for its words cost more than the rest of the search.
+    r"(?:(?=\n\s*[^\n]*\n\s*(?:[^\n]*\n\s*){0,2}(?:" + _OUTCOME_WORDS + r"))"
+    r"\n\s*(?:" + _PAGE_FURNITURE + r"){1,3})?"
 )
 # Text that lost the line break after the outcome glues it to the item's first heading
 # ("UpheldClaims Administrator guideline:"), where no word boundary is left.
@@ -200,8 +201,11 @@ _ITEM_LABEL = (
     + _REVIEWER
     + r"(?:'s)?\s*(?:based|found|decision)))"
 )
+# A page break between an outcome and its item's heading leaves a footer (a page number, say)
+# and a running header, which a re-wrapped letter may have split over two lines.
+_FURNITURE_AFTER_OUTCOME = r"(?:" + _PAGE_FURNITURE + r"){0,3}?"
 # Only ever asked whether it matches: lazy, so the item's own heading is tried first.
-_AFTER_OUTCOME = _ci(r"\s*(?:" + _PAGE_FURNITURE + r"){0,2}?" + _ITEM_LABEL)
+_AFTER_OUTCOME = _ci(r"\s*" + _FURNITURE_AFTER_OUTCOME + _ITEM_LABEL)
 
 
 def _split_label(label: str) -> str:
@@ -218,7 +222,7 @@ _ITEM_LABEL_SPLIT = (
 )
 # Either heading: the outcomes the usual one follows count here too.
 _AFTER_OUTCOME_SPLIT = _ci(
-    r"\s*(?:" + _PAGE_FURNITURE + r"){0,2}?(?:" + _ITEM_LABEL + "|" + _ITEM_LABEL_SPLIT + ")"
+    r"\s*" + _FURNITURE_AFTER_OUTCOME + "(?:" + _ITEM_LABEL + "|" + _ITEM_LABEL_SPLIT + ")"
 )
 _ONLY_SPACE_LEFT = re.compile(r"\s*\Z")
 # Labels, like headings, are found when the PDF text lost the spaces between their words.
@@ -658,7 +662,9 @@ def _titled_item(
     if trailing_is:  # "<service> is: Upheld": the verb is the sentence's, not the service's
         service_end = trailing_is.start()
     service_start = _skip_space(text, service_start, service_end)
-    while text.find("\n", service_start, service_end) >= 0:
+    # Furniture is a line of its own: "below: 1\nplatelet rich plasma ..." opens a title
+    # with its quantity where a re-wrapped letter broke the line after it.
+    while text.find("\n", service_start, service_end) >= 0 and _at_line_start(text, service_start):
         furniture = _FURNITURE_ABOVE_TITLE.match(text, service_start, service_end)
         if furniture is None:
             break
@@ -899,6 +905,12 @@ def _conclusion_before(low: str, start: int, newline: int) -> int | None:
     ):
         return word_start
     return None
+
+
+def _at_line_start(text: str, pos: int) -> bool:
+    """Whether only spaces and tabs stand between ``pos`` and the line break before it."""
+    before = text.rfind("\n", 0, pos) + 1
+    return not text[before:pos].strip(" \t")
 
 
 def _opens_line(text: str, pos: int, upper: int) -> bool:
