@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from imr_llm.normalize import normalize
 
 
@@ -174,6 +176,30 @@ def test_a_number_that_is_not_its_pages_number_stays() -> None:
     assert normalize("a list\n1\nitem\n").text == "a list\n1\nitem\n"  # no page break
     assert normalize("x\n7\n\fy\n").text == "x\n7\ny\n"
     assert normalize("a\n\fb\nfor a total of\n12\n").text == "a\nb\nfor a total of\n12\n"
+
+
+def test_bare_numbers_that_count_the_pages_are_page_breaks_without_form_feeds() -> None:
+    # Text copied from a PDF viewer: no form feeds, each page closed by its number and the
+    # next opened by the running header, which then goes too.
+    header = "Final Determination Letter for IMR\nCase Number CM16-0000000"
+    page = "\n".join(f"line {n} of the letter" for n in range(20))
+    raw = f"{header}\n{page}\n1\n{header}\n{page}\nA title that\n2\n{header}\nruns on: Upheld\n"
+    result = normalize(raw)
+    assert result.text == f"{header}\n{page}\n{page}\nA title that\nruns on: Upheld\n"
+    assert "2 page footer(s)" in result.removed
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "a list\n1\nitem\n2\nitem\n",  # too close together to be pages
+        "\n".join(["x"] * 20 + ["1"] + ["y"] * 20 + ["3"] + ["z"]),  # not counting
+        "\n".join(["x"] * 20 + ["5"] + ["y"] * 20 + ["6"] + ["z"]),  # not from page one
+        "\n".join(["x"] * 20 + ["2"] + ["y"] * 20),  # one alone
+    ],
+)
+def test_numbers_alone_on_lines_that_do_not_count_pages_stay(raw: str) -> None:
+    assert normalize(raw).text == raw.strip("\n") + "\n"
 
 
 def test_the_margins_around_page_furniture_do_not_split_a_title_over_the_page() -> None:

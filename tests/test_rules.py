@@ -309,6 +309,24 @@ def test_a_page_turn_beside_an_outcome_without_form_feeds(where: str) -> None:
     assert changed == []
 
 
+@pytest.mark.parametrize("lines_per_page", [12, 17, 23, 33, 44])
+def test_real_letters_paged_without_form_feeds(lines_per_page: int) -> None:
+    """Copied from a PDF viewer: each page closed by its bare number, the next opened by a
+    running header of two lines, no form feed; a page may turn inside a title."""
+    header = "Final Determination Letter for IMR\nCase Number CM16-0000000\n"
+    changed = []
+    for case, label in LABELS.items():
+        raw = (LETTERS / "txt" / f"{case}.txt").read_text(encoding="utf-8")
+        copied = paged(
+            raw, lines_per_page=lines_per_page, footer="\n{page}", header=header, feed=""
+        )
+        det = imr_llm.parse(copied)
+        read = ([i.outcome.value for i in det.items], [fold(i.service) for i in det.items])
+        if read != (label["outcomes"], [fold(s) for s in label["services"]]):
+            changed.append(case)
+    assert changed == []
+
+
 def _real_items_and_letters() -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
     """Each real letter's items as blocks of its text (title to the end of the rationale),
     with their labelled service and outcome; and each letter's text around its items."""

@@ -59,6 +59,10 @@ _PAGE_FOOTER = re.compile(
 # Cheap pre-check (a literal first character is fast, and the look-ahead turns most lines
 # away at their first character): a line that could be a footer at all.
 _MAYBE_FOOTER = re.compile(r"\n(?=[ p\d-]) ?(?:page|\d+ of \d|- ?\d+ ?-)", re.IGNORECASE)
+# A line that is only a number (spaces are single by now, and none ends a line).
+_NUMBER_LINE = re.compile(r"\n(\d{1,3})\n")
+# Pages hold more lines than this; numbers closer together are the letter's (a table's cells).
+_FEWEST_LINES_A_PAGE = 15
 # ASCII other than the control characters _INVISIBLE removes: deleting it leaves only those.
 _PRINTABLE_ASCII = bytes(c for c in range(128) if c in (9, 10, 11, 12, 13) or 32 <= c < 127)
 # A line that opens a page and reads like letterhead rather than letter.
@@ -135,6 +139,8 @@ def normalize(raw: str) -> NormalizedText:
     text = text.rstrip(" ")
 
     text, footers = _mark_footers(text)
+    if "\f" not in text:
+        text, footers = _mark_page_number_lines(text)
     if "\f" in text:  # page breaks, or footers marked as form feeds
         text, numbers = _mark_bare_page_numbers(text)
         if footers + numbers:
@@ -232,6 +238,35 @@ def _mark_footers(text: str) -> tuple[str, int]:
         at = end
     pieces.append(text[at:])
     return "".join(pieces), len(footers)
+
+
+def _mark_page_number_lines(text: str) -> tuple[str, int]:
+    """Where text came without page breaks (copied from a PDF viewer), lines that count the
+    pages in order become form feeds, as footers do: then the running header each page
+    opens with goes too (see :func:`_drop_running_furniture`), even inside a title that
+    runs over a page.
+
+    Only a run counts whose first number is 1 or 2 (page one may go unnumbered), each one
+    more than the last and at least a page's worth of lines after it; a number of the
+    letter's own that stands alone on a line ("12" re-wrapped, a table's "1") makes no
+    such run.
+    """
+    run: list[re.Match[str]] = []
+    for m in _NUMBER_LINE.finditer(text):
+        number = int(m.group(1))
+        if run and number == int(run[-1].group(1)) + 1:
+            if text.count("\n", run[-1].end(), m.start()) >= _FEWEST_LINES_A_PAGE:
+                run.append(m)
+        elif len(run) < 2 and number in (1, 2):  # a run starts again till it has two
+            run = [m]
+    if len(run) < 2:
+        return text, 0
+    pieces, at = [], 0
+    for m in run:
+        pieces += [text[at : m.start(1)], "\f"]
+        at = m.end(1)
+    pieces.append(text[at:])
+    return "".join(pieces), len(run)
 
 
 def _mark_bare_page_numbers(text: str) -> tuple[str, int]:
