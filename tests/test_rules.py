@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,6 +24,12 @@ from tests.variants import VARIANTS, paged, rewrapped, single_spaced, with_heade
 SEED_IDS = [p.name for p in SEEDS]
 ALL_LETTERS = [*SEEDS, *sorted((LETTERS / "txt").glob("*.txt"))]
 """The five samples and the 49 real letters, as text."""
+
+
+def _as_labelled(det: imr_llm.Determination, label: dict[str, Any]) -> bool:
+    """Whether a letter's items are its label's: the same outcomes and titles, in order."""
+    read = ([i.outcome.value for i in det.items], [fold(i.service) for i in det.items])
+    return read == (label["outcomes"], [fold(s) for s in label["services"]])
 
 
 def _all_but_the_same(title: str, label: str) -> bool:
@@ -278,8 +285,7 @@ def test_real_letters_single_spaced_and_rewrapped_narrow() -> None:
     for case, label in LABELS.items():
         raw = (LETTERS / "txt" / f"{case}.txt").read_text(encoding="utf-8")
         det = imr_llm.parse(rewrapped(single_spaced(raw), width=35))
-        read = ([i.outcome.value for i in det.items], [fold(i.service) for i in det.items])
-        if read != (label["outcomes"], [fold(s) for s in label["services"]]):
+        if not _as_labelled(det, label):
             changed.append(case)
     assert changed == []
 
@@ -303,8 +309,7 @@ def test_a_page_turn_beside_an_outcome_without_form_feeds(where: str) -> None:
         assert len(outcomes) == label["items"]
         for m in outcomes:  # a page turns once here, not after every item
             det = imr_llm.parse(raw[: m.start()] + turned(m) + raw[m.end() :])
-            read = ([i.outcome.value for i in det.items], [fold(i.service) for i in det.items])
-            if read != (label["outcomes"], [fold(s) for s in label["services"]]):
+            if not _as_labelled(det, label):
                 changed.append((case, m.group(1)))
     assert changed == []
 
@@ -321,8 +326,7 @@ def test_real_letters_paged_without_form_feeds(lines_per_page: int) -> None:
             raw, lines_per_page=lines_per_page, footer="\n{page}", header=header, feed=""
         )
         det = imr_llm.parse(copied)
-        read = ([i.outcome.value for i in det.items], [fold(i.service) for i in det.items])
-        if read != (label["outcomes"], [fold(s) for s in label["services"]]):
+        if not _as_labelled(det, label):
             changed.append(case)
     assert changed == []
 
@@ -740,8 +744,7 @@ def test_outcome_words_hyphenated_at_a_line_end(upheld: str, overturned: str) ->
         raw = (LETTERS / "txt" / f"{case}.txt").read_text(encoding="utf-8")
         split = raw.replace("Upheld", upheld).replace("Overturned", overturned)
         det = imr_llm.parse(split)
-        read = ([i.outcome.value for i in det.items], [fold(i.service) for i in det.items])
-        if read != (LABELS[case]["outcomes"], [fold(s) for s in LABELS[case]["services"]]):
+        if not _as_labelled(det, LABELS[case]):
             changed.append(case)
     assert changed == []
 
