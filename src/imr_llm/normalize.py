@@ -232,12 +232,7 @@ def _mark_footers(text: str) -> tuple[str, int]:
             footers.append((start, end))
     if not footers:
         return text, 0
-    pieces, at = [], 0
-    for start, end in footers:
-        pieces += [text[at:start], "\f"]
-        at = end
-    pieces.append(text[at:])
-    return "".join(pieces), len(footers)
+    return _as_form_feeds(text, footers), len(footers)
 
 
 def _mark_page_number_lines(text: str) -> tuple[str, int]:
@@ -261,12 +256,17 @@ def _mark_page_number_lines(text: str) -> tuple[str, int]:
             run = [m]
     if len(run) < 2:
         return text, 0
+    return _as_form_feeds(text, [m.span(1) for m in run]), len(run)
+
+
+def _as_form_feeds(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with each of these (ordered, separate) spans replaced by a form feed."""
     pieces, at = [], 0
-    for m in run:
-        pieces += [text[at : m.start(1)], "\f"]
-        at = m.end(1)
+    for start, end in spans:
+        pieces += [text[at:start], "\f"]
+        at = end
     pieces.append(text[at:])
-    return "".join(pieces), len(run)
+    return "".join(pieces)
 
 
 def _mark_bare_page_numbers(text: str) -> tuple[str, int]:
