@@ -947,6 +947,23 @@ _PRO_DECIDED = {
         "1. Issue: Lumbar epidural steroid injection at L5-S1\nDecision: Upheld\n"
         "2. Issue: Aquatic therapy for the low back\nDecision: Overturned\n"
     ),
+    # Unnumbered, an entry runs on to the line that states its outcome.
+    "labelled parts, unnumbered": (
+        "Requested Treatment: Lumbar epidural steroid injection at L5-S1\nIMR Decision: Upheld\n"
+        "Requested Treatment: Aquatic therapy for the low back\nIMR Decision: Overturned\n"
+    ),
+    "outcome alone on the next line, unnumbered": (
+        "Lumbar epidural steroid injection at L5-S1\nUpheld\n"
+        "Aquatic therapy for the low back\nOverturned\n"
+    ),
+    "titles wrapped over lines, unnumbered": (
+        "Lumbar epidural steroid injection at\nL5-S1: Upheld\n"
+        "Aquatic therapy for the\nlow back: Overturned\n"
+    ),
+    "the verb before the outcome": (
+        "1. Lumbar epidural steroid injection at L5-S1 is: Upheld\n"
+        "2. Aquatic therapy for the low back is: Overturned\n"
+    ),
 }
 
 

@@ -1038,6 +1038,9 @@ _EXPLICIT_OUTCOME = _ci(
     r"\)?\.?[ \t]*$"
 )
 _OUTCOME_IN_LIST = _ci(r":[ \t\n]*(?:" + _OUTCOME_WORDS + r")\b\.?")
+# A list whose outcomes follow no colon ("<service>" over "Upheld") still ends each entry at
+# its outcome word once its line breaks are gone.
+_BARE_OUTCOME_IN_LIST = _ci(r"\b(?:" + _OUTCOME_WORDS + r")\b\.?")
 # An entry may state the decision in the words of the medical necessity standard, as the
 # 2013 notice does ("... is not medically necessary and appropriate."), or ask the question
 # the review answers ("Is the request for ... medically necessary?"): the service is what
@@ -1092,6 +1095,8 @@ def _professional_review_items(text: str, notes: list[str]) -> list[_ItemDraft]:
                     if not asked:
                         outcome = Outcome.UPHELD if stated.group("not") else Outcome.OVERTURNED
         end = _before_outcome_label(text, start, _trim_end(text, start, end))
+        verb = _TRAILING_IS.search(text, start, end)  # "<service> is: Upheld"
+        end = verb.start() if verb else end
         start, end = _without_title_label(text, start, end)
         if end > start:
             if outcome is None:
@@ -1131,8 +1136,10 @@ def _issue_entries(text: str, start: int, end: int) -> list[tuple[int, int]]:
     each entry ends at its outcome instead. A list that states no outcome word may state
     each decision as a sentence ("... is not medically necessary."), which then ends it."""
     entries = list(_list_entries(text, start, end))
-    outcomes = list(_OUTCOME_IN_LIST.finditer(text, start, end)) or list(
-        _NECESSITY_SENTENCE_END.finditer(text, start, end)
+    outcomes = (
+        list(_OUTCOME_IN_LIST.finditer(text, start, end))
+        or list(_NECESSITY_SENTENCE_END.finditer(text, start, end))
+        or list(_BARE_OUTCOME_IN_LIST.finditer(text, start, end))
     )
     # The entries stand when each outcome ends its entry; one with more after it, or one
     # that runs over into the next entry (a list re-wrapped at another width), splits them.
@@ -1169,10 +1176,25 @@ def _list_entries(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
             para = _PARAGRAPH_BREAK.search(text, m.end(), stop)
             yield m.end(), para.start() if para else stop
         return
-    for line in re.finditer(r"[^\n]+", text[start:end]):
-        if line.group().strip():
-            s = start + line.start()
-            yield _skip_space(text, s, start + line.end()), start + line.end()
+    # Unmarked, an entry is a line; but where the list states outcomes, an entry runs on to
+    # the line that ends in its outcome: a title wrapped over lines, or one whose outcome
+    # (labelled or not) stands on the next line. A paragraph break ends an entry regardless.
+    lines = [
+        (_skip_space(text, start + line.start(), start + line.end()), start + line.end())
+        for line in re.finditer(r"[^\n]+", text[start:end])
+        if line.group().strip()
+    ]
+    decided = [_EXPLICIT_OUTCOME.search(text, s, e) is not None for s, e in lines]
+    pending: list[tuple[int, int]] = []
+    for (s, e), ends_entry in zip(lines, decided, strict=True):
+        if pending and _PARAGRAPH_BREAK.search(text, pending[-1][1], s):
+            yield from pending
+            pending = []
+        pending.append((s, e))
+        if ends_entry:
+            yield pending[0][0], e
+            pending = []
+    yield from pending
 
 
 # --- The 2013 notice -------------------------------------------------------------------------
