@@ -142,6 +142,18 @@ def test_the_claimant_is_read_from_the_case_summary_and_the_header_date_comes_fi
     assert claimant_facts(summary, date(2015, 3, 15))["date_of_injury"] == date(2015, 3, 15)
 
 
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "The injured worker is a 55 year old male (DOB 1/1/1960) who was injured on 6/5/2013.",
+        "The injured worker, born 01/01/1960, sustained an injury at work on 06/05/2013.",
+        "The injured worker, date of birth 1/1/1960, had an industrial injury on 6/5/2013.",
+    ],
+)
+def test_a_birth_date_beside_the_injury_words_is_not_the_date_of_injury(summary: str) -> None:
+    assert claimant_facts(summary, None)["date_of_injury"] == date(2013, 6, 5)
+
+
 def test_the_reviewer_is_read_from_the_credentials_block() -> None:
     block = (
         "State(s) of Licensure: California, Texas\nCertification(s)/Specialty: Orthopedic Surgery\n"

@@ -228,7 +228,8 @@ _CLAIMANT_WORDS = LiteralSet([*_AGE_WORDS, *_SEX_WORDS, *_INJURY_WORDS])
 _INJURY_CONTEXT = re.compile(
     r"[^a-z0-9_](?:injur\w*|date\s+of\s+(?:industrial\s+)?injury|doi|occupational\s+claim"
     r"|claim\s+from|industrial\s+(?:injury|accident)|work[- ]related|accident|fell|fall)\b"
-    r"(?:[^.\n]|\n(?![ \t]*\n)){0,60}?(?P<v>" + _DATE + ")"
+    # A birth date near the word is not the injury's ("injured worker (DOB 1/1/1960) who").
+    r"(?:(?!birth|born\b|dob\b)(?:[^.\n]|\n(?![ \t]*\n))){0,60}?(?P<v>" + _DATE + ")"
 )
 _LICENSURE_LABEL = _ci(r"State\(?s?\)?\s+of\s+Licensure\s*:[ \t]*")
 # "Certification(s)/Specialty:", whatever OCR made of its first word, or "Specialty:" alone.
