@@ -162,3 +162,42 @@ def test_the_reviewer_is_read_from_the_credentials_block() -> None:
         "specialties": ["Orthopedic Surgery"],
         "licensure": ["California", "Texas"],
     }
+
+
+@pytest.mark.parametrize(
+    ("sentence", "specialties", "licensure"),
+    [
+        (
+            "The expert reviewer is Board Certified in Anesthesiology, has a subspecialty in Pain"
+            " Medicine and is licensed to practice in California and New York.",
+            ["Anesthesiology", "Pain Medicine"],
+            ["California", "New York"],
+        ),
+        # Professions without a board are licensed in them, then licensed in states.
+        (
+            "The expert reviewer is Licensed in Psychology and is licensed to practice in"
+            " California.",
+            ["Psychology"],
+            ["California"],
+        ),
+        (
+            "The expert reviewer is Licensed in Chiropractic, has a subspecialty in Acupuncture"
+            " and is licensed to practice in California.",
+            ["Chiropractic", "Acupuncture"],
+            ["California"],
+        ),
+        # A state is where the reviewer may practice, never what they practice.
+        (
+            "The expert reviewer is licensed in CA, NV and has been in active practice.",
+            [],
+            ["California", "Nevada"],
+        ),
+    ],
+)
+def test_the_reviewer_is_read_from_the_sentence_that_states_the_credentials(
+    sentence: str, specialties: list[str], licensure: list[str]
+) -> None:
+    assert reviewer(f"MAXIMUS Federal Services sent the case file to a reviewer. {sentence}") == {
+        "specialties": specialties,
+        "licensure": licensure,
+    }

@@ -249,8 +249,11 @@ _BOARD_CERTIFIED = _ci(
     _S,
 )
 # Early letters: "The independent Physician who reviewed the case file is certified in ...".
+# Reviewers of professions without boards are "Licensed in Psychology" (a state there is
+# where, not what: see reviewer()).
 _REVIEWER_CERTIFIED = _ci(
-    r"\b(?:reviewer|physician)\b[^.]{0,80}?\b(?:is|was)\s+certified\s+in\s+(?P<v>.{1,300}?)"
+    r"\b(?:reviewer|physician)\b[^.]{0,80}?\b(?:is|was)\s+(?:certified|licensed)\s+in\s+"
+    r"(?P<v>.{1,300}?)"
     r"(?=\s+and\s+(?:is\s+)?(?:currently\s+)?licensed|\.\s|\.$|\s+and\s+has\s+been)",
     _S,
 )
@@ -484,8 +487,10 @@ def reviewer(text: str) -> dict[str, list[str]]:
     else:
         at = low.find("board")
         board = _BOARD_CERTIFIED.search(text, at) if at >= 0 else None
-        if board is None and "ertified in" in low:
+        if board is None and ("ertified in" in low or "icensed in" in low):
             board = _REVIEWER_CERTIFIED.search(text)
+            if board and _state_name(board.group("v").split(",")[0].strip()) in _STATES:
+                board = None
         if board:
             named = fold_whitespace(board.group("v"))
             parts = _SUBSPECIALTY.split(named) if "specialty" in named.lower() else [named]
@@ -495,9 +500,13 @@ def reviewer(text: str) -> dict[str, list[str]]:
     if label:
         licensure = _split_list(_credentials_value(text, label.end()), split_and=False)
     else:
-        licensed = _LICENSED_IN.search(text)
-        if licensed:
-            licensure = _split_list(licensed.group("v"), split_and=True)
+        for licensed in _LICENSED_IN.finditer(text):
+            named = _split_list(licensed.group("v"), split_and=True)
+            # "Licensed in Psychology and is licensed to practice in California": the
+            # profession first, then the states.
+            if named and _state_name(named[0]) in _STATES:
+                licensure = named
+                break
     return {
         "specialties": [_specialty_name(s) for s in specialties],
         "licensure": [_state_name(s) for s in licensure],
