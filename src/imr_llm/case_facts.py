@@ -501,11 +501,11 @@ def reviewer(text: str) -> dict[str, list[str]]:
         licensure = _split_list(_credentials_value(text, label.end()), split_and=False)
     else:
         for licensed in _LICENSED_IN.finditer(text):
-            named = _split_list(licensed.group("v"), split_and=True)
+            states = _split_list(licensed.group("v"), split_and=True)
             # "Licensed in Psychology and is licensed to practice in California": the
             # profession first, then the states.
-            if named and _state_name(named[0]) in _STATES:
-                licensure = named
+            if states and _state_name(states[0]) in _STATES:
+                licensure = states
                 break
     return {
         "specialties": [_specialty_name(s) for s in specialties],
