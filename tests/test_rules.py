@@ -960,6 +960,10 @@ _PRO_DECIDED = {
         "Lumbar epidural steroid injection at\nL5-S1: Upheld\n"
         "Aquatic therapy for the\nlow back: Overturned\n"
     ),
+    "outcome in brackets": (
+        "1. Lumbar epidural steroid injection at L5-S1 (Upheld)\n"
+        "2. Aquatic therapy for the low back (Overturned)\n"
+    ),
     "the verb before the outcome": (
         "1. Lumbar epidural steroid injection at L5-S1 is: Upheld\n"
         "2. Aquatic therapy for the low back is: Overturned\n"

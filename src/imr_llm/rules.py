@@ -1040,7 +1040,7 @@ _EXPLICIT_OUTCOME = _ci(
 _OUTCOME_IN_LIST = _ci(r":[ \t\n]*(?:" + _OUTCOME_WORDS + r")\b\.?")
 # A list whose outcomes follow no colon ("<service>" over "Upheld") still ends each entry at
 # its outcome word once its line breaks are gone.
-_BARE_OUTCOME_IN_LIST = _ci(r"\b(?:" + _OUTCOME_WORDS + r")\b\.?")
+_BARE_OUTCOME_IN_LIST = _ci(r"\b(?:" + _OUTCOME_WORDS + r")\b[).]*")
 # An entry may state the decision in the words of the medical necessity standard, as the
 # 2013 notice does ("... is not medically necessary and appropriate."), or ask the question
 # the review answers ("Is the request for ... medically necessary?"): the service is what
