@@ -105,7 +105,7 @@ def test_html_escapes_letter_text_and_has_a_print_stylesheet() -> None:
 def test_unknown_language_or_format_is_a_clear_error() -> None:
     det = imr_llm.parse(SEEDS[0])
     with pytest.raises(imr_llm.ConfigError):
-        imr_llm.render_letter(det, language="fr")  # type: ignore[arg-type]
+        imr_llm.render_letter(det, language="fr")  # type: ignore[call-overload]
     with pytest.raises(imr_llm.ConfigError):
         imr_llm.render_letter(det, format="docx")  # type: ignore[call-overload]
 

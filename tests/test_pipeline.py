@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,7 +30,7 @@ def expected(path: Path) -> list[tuple[str, str]]:
     return [(g["service"], g["outcome"]) for g in GOLD[path.name]["items"]]
 
 
-def settings_for(server: StandInServer, tmp_path: Path, **changes: object) -> Settings:
+def settings_for(server: StandInServer, tmp_path: Path, **changes: Any) -> Settings:
     return Settings(base_url=server.base_url, cache_dir=tmp_path / "cache", timeout=3, **changes)
 
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 import imr_llm
 from imr_llm import ImrError
 from tests.conftest import DATA, LABELS, LETTERS, SEEDS, letter_facts
-from tests.variants import VARIANTS, paged, rewrapped
+from tests.variants import DELIVERIES, VARIANTS, paged, rewrapped
 
 # The samples and the constructed letters in the other layouts.
 SAMPLES = [*SEEDS, *sorted((DATA / "layouts").glob("*.txt"))]
@@ -192,7 +192,7 @@ _UNMODIFIED = [
 @given(
     st.sampled_from(_UNMODIFIED),
     st.lists(st.sampled_from(_TITLES), min_size=21, max_size=21),
-    st.sampled_from(["as_delivered", *sorted(VARIANTS)]),
+    st.sampled_from(list(DELIVERIES)),
 )
 def test_any_title_is_read_back_under_any_delivery_quirk(
     path: Path, titles: list[str], variant: str
@@ -205,7 +205,7 @@ def test_any_title_is_read_back_under_any_delivery_quirk(
         pieces += [det.text[at:start], title]
         at = end
     letter = "".join(pieces) + det.text[at:]
-    got = imr_llm.parse(VARIANTS.get(variant, lambda raw: raw)(letter))
+    got = imr_llm.parse(DELIVERIES[variant](letter))
     assert [(i.service, i.outcome) for i in got.items] == [
         (title, item.outcome) for title, item in zip(titles, det.items, strict=False)
     ]

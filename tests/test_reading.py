@@ -232,7 +232,11 @@ def test_parse_many_keeps_going_past_bad_inputs(tmp_path: Path) -> None:
     assert isinstance(results[2], InputNotFoundError)
 
 
-@pytest.mark.parametrize("one_letter", [str(SEEDS[0]), SEEDS[0], SEEDS[0].read_bytes()])
+@pytest.mark.parametrize(
+    "one_letter",
+    [str(SEEDS[0]), SEEDS[0], SEEDS[0].read_bytes(), bytearray(SEEDS[0].read_bytes())],
+    ids=["str", "path", "bytes", "bytearray"],
+)
 def test_one_letter_where_a_list_belongs_is_a_type_error_not_a_letter_per_character(
     one_letter: object,
 ) -> None:

@@ -19,7 +19,7 @@ import pytest
 import imr_llm
 from imr_llm import LetterFormat, Outcome
 from tests.conftest import DATA, GOLD, LABELS, LETTERS, SEEDS, fold, header_facts, letter_facts
-from tests.variants import VARIANTS, paged, rewrapped, single_spaced, with_header_block
+from tests.variants import DELIVERIES, VARIANTS, paged, rewrapped, single_spaced, with_header_block
 
 SEED_IDS = [p.name for p in SEEDS]
 ALL_LETTERS = [*SEEDS, *sorted((LETTERS / "txt").glob("*.txt"))]
@@ -126,7 +126,7 @@ def test_real_letters_converted_to_markdown_give_the_same_items_and_facts() -> N
     titles as headings and put the header block in a table: the Markdown is delivery, and
     the letter reads as its text does. (The converter drops the hyphen of a word it joins
     over a line end, "pre-\noperative" -> "preoperative", so rationales are not compared.)"""
-    mismatches = []
+    mismatches: list[tuple[object, ...]] = []
     for case, label in LABELS.items():
         det = imr_llm.parse(LETTERS / "md" / f"{case}.md")
         text = imr_llm.parse(LETTERS / "txt" / f"{case}.txt")
@@ -357,7 +357,7 @@ def test_items_recombined_from_real_letters_are_read_as_written() -> None:
     items, one to twenty-five of them, the same one twice, in any real letter's frame and
     delivered any way, read back as written."""
     items, frames = _real_items_and_letters()
-    deliveries = [
+    deliveries: list[Callable[[str], str]] = [
         *VARIANTS.values(),
         *(partial(paged, lines_per_page=n) for n in (17, 23, 31, 46)),
     ]
@@ -395,9 +395,9 @@ def _decided_in_sentences(raw: str, services: list[str], outcomes: list[str]) ->
     return "".join(pieces).replace("Decision rationale:", "Rationale for the Decision:")
 
 
-@pytest.mark.parametrize("variant", ["as_delivered", *sorted(VARIANTS)])
+@pytest.mark.parametrize("variant", list(DELIVERIES))
 def test_letters_that_state_each_decision_as_a_medical_necessity_sentence(variant: str) -> None:
-    deliver = VARIANTS.get(variant, lambda raw: raw)
+    deliver = DELIVERIES[variant]
     wrong = []
     for path in ALL_LETTERS:
         if path.stem in LABELS:
@@ -413,7 +413,7 @@ def test_letters_that_state_each_decision_as_a_medical_necessity_sentence(varian
     assert wrong == []
 
 
-@pytest.mark.parametrize("variant", ["as_delivered", *sorted(VARIANTS)])
+@pytest.mark.parametrize("variant", list(DELIVERIES))
 def test_an_early_letter_with_one_guideline_line_for_each_item(variant: str) -> None:
     # As the 2013 notice words it: "Medical Treatment Guideline(s) Used:" instead of the two
     # lines of the claims administrator and MAXIMUS.
@@ -428,7 +428,7 @@ def test_an_early_letter_with_one_guideline_line_for_each_item(variant: str) -> 
         raw,
         flags=re.S,
     )
-    det = imr_llm.parse(VARIANTS.get(variant, lambda raw: raw)(raw))
+    det = imr_llm.parse(DELIVERIES[variant](raw))
     assert [(i.service, i.outcome) for i in det.items] == [
         (i.service, i.outcome) for i in expected.items
     ]
@@ -459,9 +459,9 @@ def _guidelines_in_sentences(raw: str, reviewer: str = "Expert Reviewer") -> str
     )
 
 
-@pytest.mark.parametrize("variant", ["as_delivered", *sorted(VARIANTS)])
+@pytest.mark.parametrize("variant", list(DELIVERIES))
 def test_early_letters_that_give_their_guidelines_in_sentences(variant: str) -> None:
-    deliver = VARIANTS.get(variant, lambda raw: raw)
+    deliver = DELIVERIES[variant]
     wrong = []
     for path in ALL_LETTERS:
         raw = path.read_text(encoding="utf-8")
@@ -580,10 +580,10 @@ appropriate.
 """
 
 
-@pytest.mark.parametrize("variant", ["as_delivered", *sorted(VARIANTS)])
+@pytest.mark.parametrize("variant", list(DELIVERIES))
 def test_an_early_letters_header_labels(variant: str) -> None:
     raw = _EARLY_HEADER + SEEDS[1].read_text(encoding="utf-8")
-    det = imr_llm.parse(VARIANTS.get(variant, lambda raw: raw)(raw))
+    det = imr_llm.parse(DELIVERIES[variant](raw))
     assert det.case_number == "CM13-0000193"
     assert det.decision_date == date(2013, 10, 30)
     assert det.ur_denial_date == date(2013, 7, 31)
@@ -703,7 +703,7 @@ def test_a_letter_in_capitals_names_the_same_reviewer(path: Path) -> None:
     assert in_capitals.specialties == [s.upper() for s in as_written.specialties]
 
 
-@pytest.mark.parametrize("variant", ["as_delivered", *sorted(VARIANTS)])
+@pytest.mark.parametrize("variant", list(DELIVERIES))
 def test_a_title_in_lower_case_after_a_rationales_last_sentence(variant: str) -> None:
     # Titles may start in lower case ("purchase of a bath/shower chair"); once a letter loses
     # its blank lines, the full stop that ends the rationale before still ends it.
@@ -712,7 +712,7 @@ def test_a_title_in_lower_case_after_a_rationales_last_sentence(variant: str) ->
     title = "purchase of a bath/shower chair (unknown quantity)"
     raw = det.text[:start] + title + det.text[end:]
     assert det.text[:start].rstrip().endswith("is not medically necessary.")
-    got = imr_llm.parse(VARIANTS.get(variant, lambda raw: raw)(raw))
+    got = imr_llm.parse(DELIVERIES[variant](raw))
     assert [i.service for i in got.items] == [
         *(i.service for i in det.items[:1]),
         title,
@@ -746,7 +746,7 @@ def test_outcome_words_hyphenated_at_a_line_end(upheld: str, overturned: str) ->
     assert _letters_not_as_labelled(split) == []
 
 
-@pytest.mark.parametrize("variant", ["as_delivered", *sorted(VARIANTS)])
+@pytest.mark.parametrize("variant", list(DELIVERIES))
 def test_the_first_title_with_a_full_stop_inside_starts_after_the_sections_opening(
     variant: str,
 ) -> None:
@@ -757,7 +757,7 @@ def test_the_first_title_with_a_full_stop_inside_starts_after_the_sections_openi
     title = "Pain management consultation. Follow-up visits x3"
     raw = det.text[:start] + title + det.text[end:]
     assert "set forth below:" in det.text[start - 60 : start]
-    got = imr_llm.parse(VARIANTS.get(variant, lambda raw: raw)(raw))
+    got = imr_llm.parse(DELIVERIES[variant](raw))
     assert [i.service for i in got.items] == [title, *(i.service for i in det.items[1:])]
 
 
@@ -1041,7 +1041,7 @@ def test_a_2013_notice_that_lost_any_space_between_its_fixed_words(lost: str) ->
     assert [i.outcome.value for i in det.items] == expected["outcomes"]
 
 
-@pytest.mark.parametrize("variant", ["as_delivered", *sorted(VARIANTS)])
+@pytest.mark.parametrize("variant", list(DELIVERIES))
 @pytest.mark.parametrize(
     "numbering", [r"\1)", r"\1.", ""], ids=["numbered_1)", "numbered_1.", "unnumbered"]
 )
@@ -1050,7 +1050,7 @@ def test_a_2013_notice_rationale_ends_where_the_next_item_begins(
 ) -> None:
     raw = (DATA / "layouts" / "notice_2013.txt").read_text(encoding="utf-8")
     raw = re.sub(r"(?m)^(\d)\) ", numbering + (" " if numbering else ""), raw)
-    det = imr_llm.parse(VARIANTS.get(variant, lambda raw: raw)(raw))
+    det = imr_llm.parse(DELIVERIES[variant](raw))
     first, second = det.items
     assert first.rationale is not None and second.rationale is not None
     assert first.rationale.endswith("so it is not medically necessary.")
@@ -1089,7 +1089,7 @@ def test_a_2013_notice_whose_guideline_label_holds_a_sentence_for_each_side(
         " ODG Pain Chapter.\n"
         f"The {reviewer} based his/her decision on the MTUS",
     )
-    det = imr_llm.parse(VARIANTS.get(variant, lambda raw: raw)(raw))
+    det = imr_llm.parse(DELIVERIES[variant](raw))
     assert [i.outcome for i in det.items] == [Outcome.UPHELD, Outcome.OVERTURNED]
     for item in det.items:
         assert item.claims_administrator_guideline == "the ODG Pain Chapter."
@@ -1498,12 +1498,12 @@ def _labelled_parts(text: str, outcome_label: str) -> str:
     return re.sub(r"[ \t]*:[ \t]*\n?[ \t]*(Upheld|Overturned)\b", rf"\n{outcome_label}: \1", text)
 
 
-@pytest.mark.parametrize("variant", ["as_delivered", *sorted(VARIANTS)])
+@pytest.mark.parametrize("variant", list(DELIVERIES))
 @pytest.mark.parametrize("outcome_label", ["Decision", "IMR Decision", "Determination"])
 def test_labelled_titles_and_outcomes_are_the_letters_labels_not_the_service(
     outcome_label: str, variant: str
 ) -> None:
-    deliver = VARIANTS.get(variant, lambda text: text)
+    deliver = DELIVERIES[variant]
     for path in sorted((LETTERS / "txt").glob("*.txt")):
         labelled = _labelled_parts(path.read_text(encoding="utf-8"), outcome_label)
         det = imr_llm.parse(deliver(labelled))

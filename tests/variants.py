@@ -187,3 +187,12 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "markdown": markdown,
     "email_quoted": email_quoted,
 }
+
+
+def as_delivered(raw: str) -> str:
+    """The letter as it came, no quirk added: the baseline every variant is read against."""
+    return raw
+
+
+DELIVERIES: dict[str, Callable[[str], str]] = {"as_delivered": as_delivered, **VARIANTS}
+"""Every variant, and the letter as it came."""

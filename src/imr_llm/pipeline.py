@@ -36,7 +36,7 @@ __all__ = [
 
 T = TypeVar("T")
 
-LetterInput = str | bytes | os.PathLike[str] | RawLetter
+LetterInput = str | bytes | bytearray | memoryview | os.PathLike[str] | RawLetter
 """A letter's text, the path of a ``.txt`` / ``.pdf`` / ``.html`` file holding it, such a
 file's bytes (an upload, an HTTP response body): PDF or text, told apart by their content,
 or what :func:`~imr_llm.reading.read` made of a file."""
@@ -125,7 +125,7 @@ def _looks_like_path(letter: LetterInput) -> bool:
 
 def _check_many(letters: object) -> None:
     """One letter passed where a list of them belongs would be taken character by character."""
-    if isinstance(letters, str | bytes | os.PathLike):
+    if isinstance(letters, str | bytes | bytearray | memoryview | os.PathLike):
         raise TypeError(
             "expected a list of letters (texts, paths or bytes), got one "
             f"{type(letters).__name__}: pass [letter], or use parse or summarize"
