@@ -964,6 +964,18 @@ _PRO_DECIDED = {
         "1. Lumbar epidural steroid injection at L5-S1 (Upheld)\n"
         "2. Aquatic therapy for the low back (Overturned)\n"
     ),
+    "verdicts in the standard's words": (
+        "Lumbar epidural steroid injection at L5-S1: Not medically necessary\n"
+        "Aquatic therapy for the low back: Medically necessary\n"
+    ),
+    "verdicts in utilization review's words": (
+        "1. Lumbar epidural steroid injection at L5-S1 - Non-certified\n"
+        "2. Aquatic therapy for the low back - Certified\n"
+    ),
+    "verdicts denied and approved": (
+        "1. Lumbar epidural steroid injection at L5-S1: Denied\n"
+        "2. Aquatic therapy for the low back: Approved\n"
+    ),
     "the verb before the outcome": (
         "1. Lumbar epidural steroid injection at L5-S1 is: Upheld\n"
         "2. Aquatic therapy for the low back is: Overturned\n"

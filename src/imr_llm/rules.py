@@ -1041,6 +1041,16 @@ _OUTCOME_IN_LIST = _ci(r":[ \t\n]*(?:" + _OUTCOME_WORDS + r")\b\.?")
 # A list whose outcomes follow no colon ("<service>" over "Upheld") still ends each entry at
 # its outcome word once its line breaks are gone.
 _BARE_OUTCOME_IN_LIST = _ci(r"\b(?:" + _OUTCOME_WORDS + r")\b[).]*")
+# Or give the decision as a verdict after a colon or dash, in the words of the standard or
+# of utilization review: "<service>: Not medically necessary", "<service> - Certified",
+# "<service>: Denied". "Not", "non-" and "denied" say the denial stands.
+_VERDICT_SEPARATOR = r"[ \t]*(?::|\(|\s[-\u2013\u2014]\s)[ \t\n]*"
+_VERDICT_WORDS = (
+    r"(?P<no>not\s*|non-?\s*)?(?:" + _MEDICALLY_NECESSARY + r"|certified)"
+    r"|(?P<denied>denied)|approved"
+)
+_VERDICT = _ci(_VERDICT_SEPARATOR + r"(?:" + _VERDICT_WORDS + r")[ \t]*\)?\.?[ \t]*$")
+_VERDICT_IN_LIST = _ci(_VERDICT_SEPARATOR + r"(?:" + _VERDICT_WORDS + r")\b\)?\.?")
 # An entry may state the decision in the words of the medical necessity standard, as the
 # 2013 notice does ("... is not medically necessary and appropriate."), or ask the question
 # the review answers ("Is the request for ... medically necessary?"): the service is what
@@ -1079,9 +1089,14 @@ def _professional_review_items(text: str, notes: list[str]) -> list[_ItemDraft]:
     for start, end in _issue_entries(text, *issues):
         outcome = None
         explicit = _EXPLICIT_OUTCOME.search(text, start, end)
+        verdict = None if explicit else _VERDICT.search(text, start, end)
         if explicit:
             outcome = _outcome_named(explicit.group("outcome"))
             end = explicit.start()
+        elif verdict:
+            denied = verdict.group("no") or verdict.group("denied")
+            outcome = Outcome.UPHELD if denied else Outcome.OVERTURNED
+            end = verdict.start()
         else:
             stated = _NECESSITY_TAIL.search(text, start, end)
             if stated:
@@ -1139,6 +1154,7 @@ def _issue_entries(text: str, start: int, end: int) -> list[tuple[int, int]]:
     outcomes = (
         list(_OUTCOME_IN_LIST.finditer(text, start, end))
         or list(_NECESSITY_SENTENCE_END.finditer(text, start, end))
+        or list(_VERDICT_IN_LIST.finditer(text, start, end))
         or list(_BARE_OUTCOME_IN_LIST.finditer(text, start, end))
     )
     # The entries stand when each outcome ends its entry; one with more after it, or one
@@ -1184,7 +1200,10 @@ def _list_entries(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         for line in re.finditer(r"[^\n]+", text[start:end])
         if line.group().strip()
     ]
-    decided = [_EXPLICIT_OUTCOME.search(text, s, e) is not None for s, e in lines]
+    decided = [
+        _EXPLICIT_OUTCOME.search(text, s, e) is not None or _VERDICT.search(text, s, e) is not None
+        for s, e in lines
+    ]
     pending: list[tuple[int, int]] = []
     for (s, e), ends_entry in zip(lines, decided, strict=True):
         if pending and _PARAGRAPH_BREAK.search(text, pending[-1][1], s):
