@@ -489,7 +489,7 @@ def reviewer(text: str) -> dict[str, list[str]]:
         board = _BOARD_CERTIFIED.search(text, at) if at >= 0 else None
         if board is None and ("ertified in" in low or "icensed in" in low):
             board = _REVIEWER_CERTIFIED.search(text)
-            if board and _state_name(board.group("v").split(",")[0].strip()) in _STATES:
+            if board and _names_a_state(board.group("v").split(",")[0].strip()):
                 board = None
         if board:
             named = fold_whitespace(board.group("v"))
@@ -504,7 +504,7 @@ def reviewer(text: str) -> dict[str, list[str]]:
             states = _split_list(licensed.group("v"), split_and=True)
             # "Licensed in Psychology and is licensed to practice in California": the
             # profession first, then the states.
-            if states and _state_name(states[0]) in _STATES:
+            if states and _names_a_state(states[0]):
                 licensure = states
                 break
     return {
@@ -549,6 +549,11 @@ _STATE_BY_CODE = dict(
         strict=True,
     )
 )
+
+
+def _names_a_state(value: str) -> bool:
+    """Whether a credentials value is a state (a place of licensure, not a profession)."""
+    return _state_name(value) in _STATES
 
 
 def _state_name(value: str) -> str:

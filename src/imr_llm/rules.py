@@ -304,6 +304,15 @@ _REMAINING_REQUEST_TAIL = _ci(
 )
 _WAS_THE_ORIGINAL_REQUEST = _ci(r"\bwas\s+the\s+original\s+request\b")
 _TRAILING_IS = _ci(r"\s+is$")
+
+
+def _before_trailing_is(text: str, start: int, end: int) -> int:
+    """Where a service ends that "is" follows ("<service> is: Upheld"): the verb is the
+    sentence's, not the service's."""
+    verb = _TRAILING_IS.search(text, start, end)
+    return verb.start() if verb else end
+
+
 _UR_AUTHORIZED = _ci(
     r"(?:the\s+original\s+request\.\s*(?P<a>[^.]+?)\s+was\s+authorized\s+by\s+the\s+claims"
     r"\s+administrator"
@@ -658,9 +667,7 @@ def _titled_item(
         modified = True
         service_start = tails[-1].end()
         block_start = _modified_block_start(text, lower, block_start)
-    trailing_is = _TRAILING_IS.search(text, service_start, service_end)
-    if trailing_is:  # "<service> is: Upheld": the verb is the sentence's, not the service's
-        service_end = trailing_is.start()
+    service_end = _before_trailing_is(text, service_start, service_end)
     service_start = _skip_space(text, service_start, service_end)
     # Furniture is a line of its own: "below: 1\nplatelet rich plasma ..." opens a title
     # with its quantity where a re-wrapped letter broke the line after it.
@@ -713,8 +720,7 @@ def _without_title_label(text: str, start: int, end: int) -> tuple[int, int]:
     tail = _OUTCOME_LABEL_AFTER_LABELLED_TITLE.search(text, label.end(), end)
     if tail:
         end = tail.start()
-        verb = _TRAILING_IS.search(text, label.end(), end)  # "<service> is Decision: Upheld"
-        end = verb.start() if verb else end
+        end = _before_trailing_is(text, label.end(), end)  # "<service> is Decision: Upheld"
     return label.end(), end
 
 
@@ -1088,15 +1094,9 @@ def _professional_review_items(text: str, notes: list[str]) -> list[_ItemDraft]:
     inferred = 0
     for start, end in _issue_entries(text, *issues):
         outcome = None
-        explicit = _EXPLICIT_OUTCOME.search(text, start, end)
-        verdict = None if explicit else _VERDICT.search(text, start, end)
-        if explicit:
-            outcome = _outcome_named(explicit.group("outcome"))
-            end = explicit.start()
-        elif verdict:
-            denied = verdict.group("no") or verdict.group("denied")
-            outcome = Outcome.UPHELD if denied else Outcome.OVERTURNED
-            end = verdict.start()
+        closing = _closing_outcome(text, start, end)
+        if closing:
+            outcome, end = closing
         else:
             stated = _NECESSITY_TAIL.search(text, start, end)
             if stated:
@@ -1110,8 +1110,7 @@ def _professional_review_items(text: str, notes: list[str]) -> list[_ItemDraft]:
                     if not asked:
                         outcome = Outcome.UPHELD if stated.group("not") else Outcome.OVERTURNED
         end = _before_outcome_label(text, start, _trim_end(text, start, end))
-        verb = _TRAILING_IS.search(text, start, end)  # "<service> is: Upheld"
-        end = verb.start() if verb else end
+        end = _before_trailing_is(text, start, end)
         start, end = _without_title_label(text, start, end)
         if end > start:
             if outcome is None:
@@ -1143,6 +1142,19 @@ def _professional_review_items(text: str, notes: list[str]) -> list[_ItemDraft]:
     if len(drafts) > 1 and rationale:
         notes.append("this layout gives one rationale for all items; each item carries it")
     return drafts
+
+
+def _closing_outcome(text: str, start: int, end: int) -> tuple[Outcome, int] | None:
+    """The outcome an issue entry (or line) ends in, by word ("Upheld") or verdict ("Not
+    medically necessary", "Approved"), and where that starts."""
+    explicit = _EXPLICIT_OUTCOME.search(text, start, end)
+    if explicit:
+        return _outcome_named(explicit.group("outcome")), explicit.start()
+    verdict = _VERDICT.search(text, start, end)
+    if verdict:
+        denied = verdict.group("no") or verdict.group("denied")
+        return Outcome.UPHELD if denied else Outcome.OVERTURNED, verdict.start()
+    return None
 
 
 def _issue_entries(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -1200,17 +1212,13 @@ def _list_entries(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         for line in re.finditer(r"[^\n]+", text[start:end])
         if line.group().strip()
     ]
-    decided = [
-        _EXPLICIT_OUTCOME.search(text, s, e) is not None or _VERDICT.search(text, s, e) is not None
-        for s, e in lines
-    ]
     pending: list[tuple[int, int]] = []
-    for (s, e), ends_entry in zip(lines, decided, strict=True):
+    for s, e in lines:
         if pending and _PARAGRAPH_BREAK.search(text, pending[-1][1], s):
             yield from pending
             pending = []
         pending.append((s, e))
-        if ends_entry:
+        if _closing_outcome(text, s, e):
             yield pending[0][0], e
             pending = []
     yield from pending
