@@ -1151,6 +1151,38 @@ def test_an_outcome_without_its_colon_is_still_read(separator: str) -> None:
     assert changed == []
 
 
+@pytest.mark.parametrize(
+    ("upheld", "overturned"),
+    [
+        ("Not medically necessary", "Medically necessary"),
+        ("NOT MEDICALLY NECESSARY AND APPROPRIATE", "MEDICALLY NECESSARY AND APPROPRIATE"),
+        ("Non-certified", "Certified"),
+        ("Denied", "Approved"),
+    ],
+    ids=["necessity", "necessity-capitals", "certification", "denied-approved"],
+)
+@pytest.mark.parametrize("which", ["every-item", "first-item-only"])
+def test_an_outcome_stated_as_a_verdict_is_read(upheld: str, overturned: str, which: str) -> None:
+    """A letter may decide an item in the words of the standard or of utilization review
+    ("<service>: Not medically necessary", "<service>: Approved") instead of "Upheld" and
+    "Overturned"; the denial stands when the verdict says so."""
+    verdict = {"Upheld": upheld, "Overturned": overturned}
+    changed = []
+    for path in ALL_LETTERS:
+        raw = path.read_text(encoding="utf-8")
+        expected = [(i.service, i.outcome) for i in imr_llm.parse(raw).items]
+        variant = re.sub(
+            r"(?<=\S):[ \t]*(\n?[ \t]*)(Upheld|Overturned)\b",
+            lambda m: ": " + m.group(1) + verdict[m.group(2)],
+            raw,
+            count=1 if which == "first-item-only" else 0,
+        )
+        assert variant != raw
+        if [(i.service, i.outcome) for i in imr_llm.parse(variant).items] != expected:
+            changed.append(path.stem)
+    assert changed == []
+
+
 JOINED_LABELS = [
     "HOW THE IMR FINAL DETERMINATION WAS MADE",
     "CLINICAL CASE SUMMARY",

@@ -159,6 +159,28 @@ _REQUEST_FOR_WORDS = r"request(?:ed\s+(?:treatment|service)s?)?\s*for\s+"
 _NECESSITY_MARKER = _ci(r"[ \t\n]+(?:is|was)\s*(?P<not>not\s*)?" + _MEDICALLY_NECESSARY + r"\s*\.")
 
 
+# A list or a title may give the decision as a verdict instead, in the words of the standard
+# or of utilization review: "<service>: Not medically necessary", "<service> - Certified",
+# "<service>: Denied". "Not", "non-" and "denied" say the denial stands.
+_VERDICT_WORDS = (
+    r"(?P<no>not\s*|non-?\s*)?(?:" + _MEDICALLY_NECESSARY + r"|certified)"
+    r"|(?P<denied>denied)|approved"
+)
+# In the layouts whose items are titled "<service>: Upheld", outcome words and verdicts
+# together; tried only where the outcome words alone miss items.
+_OUTCOME_OR_VERDICT_MARKER = _ci(
+    ":"
+    + _AFTER_SEPARATOR
+    + r"(?:(?P<outcome>"
+    + _OUTCOME_WORDS
+    + r")|"
+    + _VERDICT_WORDS
+    + r")"
+    + _OUTCOME_END
+    + r"\.?"
+)
+
+
 # "The request for <service> is not ..." is the sentence's grammar; a title that opens
 # "Request for ..." is the item's own name, and stays.
 _REQUEST_FOR = _ci(r"the\s+" + _REQUEST_FOR_WORDS)
@@ -246,6 +268,9 @@ _DECISION_RATIONALE = _ci(r"decision\s*rationale\s*:")
 # Early letters' label. Searched for apart: one pattern for both loses the literal prefix the
 # regex engine skips ahead by, and searches for the usual label ran ten times slower.
 _EARLY_RATIONALE = _ci(r"rationale\s*for\s*the\s*decision\s*:")
+# Each item has one, wherever a re-wrapped letter broke its line: counted apart, as one
+# pattern would lose the regex engine's search for its literal start.
+_RATIONALE_LABELS = (_ci(r"decision\s*rationale"), _ci(r"rationale\s+for\s+the\s+decision"))
 # The labels again, where the PDF text split a word ("Claims Admi nistrator guideline:").
 _SPLIT_LABELS = {
     _CA_GUIDELINE: _ci(_CA_GUIDELINE_SPLIT),
@@ -556,11 +581,18 @@ def _valid_markers(
 
 
 def _marker_outcome(marker: _LoweredMatch) -> Outcome:
-    return _outcome_named(marker.group("outcome"))
+    word = marker.group("outcome")
+    return _verdict_outcome(marker) if word is None else _outcome_named(word)
 
 
 def _necessity_outcome(marker: _LoweredMatch) -> Outcome:
     return Outcome.UPHELD if marker.group("not") is not None else Outcome.OVERTURNED
+
+
+def _verdict_outcome(verdict: _LoweredMatch) -> Outcome:
+    """A verdict's outcome (see :data:`_VERDICT_WORDS`): a denial stands when it says so."""
+    denied = verdict.group("no") or verdict.group("denied")
+    return Outcome.UPHELD if denied else Outcome.OVERTURNED
 
 
 # --- Items titled "<service>: Upheld" --------------------------------------------------------
@@ -572,10 +604,7 @@ def _titled_items(
     if not markers:
         markers = _valid_markers(text, start, end, _NECESSITY_MARKER, may_end_text=False)
         outcome_of = _necessity_outcome
-    low = _lowered(text)
-    rationales = low.count("decision rationale", start, end) + low.count(
-        "rationale for the decision", start, end
-    )
+    rationales = sum(1 for label in _RATIONALE_LABELS for _ in label.finditer(text, start, end))
     if len(markers) < rationales:
         # More rationales than outcomes found: some outcome lost its colon.
         every = _valid_markers(text, start, end, _OUTCOME_MARKER_ANY_SEPARATOR)
@@ -587,6 +616,10 @@ def _titled_items(
             )
             if len(split) > len(markers):
                 markers, outcome_of = split, _marker_outcome
+        if len(markers) < rationales:  # or the letter states verdicts, not outcome words
+            verdicts = _valid_markers(text, start, end, _OUTCOME_OR_VERDICT_MARKER)
+            if len(verdicts) > len(markers):
+                markers, outcome_of = verdicts, _marker_outcome
         if len(markers) < rationales:
             notes.append(
                 f"the letter has {rationales} decision rationale{'s' if rationales > 1 else ''}, "
@@ -1047,14 +1080,7 @@ _OUTCOME_IN_LIST = _ci(r":[ \t\n]*(?:" + _OUTCOME_WORDS + r")\b\.?")
 # A list whose outcomes follow no colon ("<service>" over "Upheld") still ends each entry at
 # its outcome word once its line breaks are gone.
 _BARE_OUTCOME_IN_LIST = _ci(r"\b(?:" + _OUTCOME_WORDS + r")\b[).]*")
-# Or give the decision as a verdict after a colon or dash, in the words of the standard or
-# of utilization review: "<service>: Not medically necessary", "<service> - Certified",
-# "<service>: Denied". "Not", "non-" and "denied" say the denial stands.
 _VERDICT_SEPARATOR = r"[ \t]*(?::|\(|\s[-\u2013\u2014]\s)[ \t\n]*"
-_VERDICT_WORDS = (
-    r"(?P<no>not\s*|non-?\s*)?(?:" + _MEDICALLY_NECESSARY + r"|certified)"
-    r"|(?P<denied>denied)|approved"
-)
 _VERDICT = _ci(_VERDICT_SEPARATOR + r"(?:" + _VERDICT_WORDS + r")[ \t]*\)?\.?[ \t]*$")
 _VERDICT_IN_LIST = _ci(_VERDICT_SEPARATOR + r"(?:" + _VERDICT_WORDS + r")\b\)?\.?")
 # An entry may state the decision in the words of the medical necessity standard, as the
@@ -1152,8 +1178,7 @@ def _closing_outcome(text: str, start: int, end: int) -> tuple[Outcome, int] | N
         return _outcome_named(explicit.group("outcome")), explicit.start()
     verdict = _VERDICT.search(text, start, end)
     if verdict:
-        denied = verdict.group("no") or verdict.group("denied")
-        return Outcome.UPHELD if denied else Outcome.OVERTURNED, verdict.start()
+        return _verdict_outcome(verdict), verdict.start()
     return None
 
 
