@@ -154,14 +154,27 @@ def test_a_birth_date_beside_the_injury_words_is_not_the_date_of_injury(summary:
     assert claimant_facts(summary, None)["date_of_injury"] == date(2013, 6, 5)
 
 
-def test_the_reviewer_is_read_from_the_credentials_block() -> None:
-    block = (
-        "State(s) of Licensure: California, Texas\nCertification(s)/Specialty: Orthopedic Surgery\n"
-    )
+@pytest.mark.parametrize(
+    "states",
+    [
+        "California, Texas",
+        "California and Texas",
+        "California, and Texas",
+        "CA & TX",
+        "California;\nTexas",
+    ],
+)
+def test_the_reviewer_is_read_from_the_credentials_block(states: str) -> None:
+    block = f"State(s) of Licensure: {states}\nCertification(s)/Specialty: Orthopedic Surgery\n"
     assert reviewer(block) == {
         "specialties": ["Orthopedic Surgery"],
         "licensure": ["California", "Texas"],
     }
+
+
+def test_a_licensure_value_that_names_no_states_stays_as_the_letter_gives_it() -> None:
+    block = "State(s) of Licensure: Board of Behavioral Sciences and Nevada\n"
+    assert reviewer(block)["licensure"] == ["Board of Behavioral Sciences and Nevada"]
 
 
 @pytest.mark.parametrize(

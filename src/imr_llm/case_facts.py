@@ -295,6 +295,7 @@ _SPECIALTY_WORDS = frozenset(
 _AND_LIST = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+", _I)
 _AND_WORD = re.compile(r" (and) ", _I)
 _PLAIN_LIST = re.compile(r"\s*[,;]\s*")
+_STATES_JOINED = re.compile(r"\s+(?:and|&)\s+|^and\s+", _I)
 _DIGIT = re.compile(r"\d")
 
 
@@ -498,7 +499,7 @@ def reviewer(text: str) -> dict[str, list[str]]:
                 specialties.extend(_split_list(part, split_and=True))
     label = _LICENSURE_LABEL.search(text) if "icensure" in low else None
     if label:
-        licensure = _split_list(_credentials_value(text, label.end()), split_and=False)
+        licensure = _states_listed(_credentials_value(text, label.end()))
     else:
         for licensed in _LICENSED_IN.finditer(text):
             states = _split_list(licensed.group("v"), split_and=True)
@@ -640,6 +641,16 @@ def _split_list(value: str, *, split_and: bool) -> list[str]:
     else:
         parts = _PLAIN_LIST.split(value)
     return [p.strip(" .") for p in parts if p.strip(" .")]
+
+
+def _states_listed(value: str) -> list[str]:
+    """The states of a licensure list, which may join its last two with "and" ("California
+    and Nevada"); a value that is not a list of states stays as the letter gives it."""
+    states = []
+    for part in _split_list(value, split_and=False):
+        pieces = [piece for piece in _STATES_JOINED.split(part) if piece]
+        states.extend(pieces if all(_names_a_state(p) for p in pieces) else [part])
+    return states
 
 
 def _to_date(value: str) -> date | None:
