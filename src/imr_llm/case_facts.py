@@ -646,7 +646,7 @@ def _split_list(value: str, *, split_and: bool) -> list[str]:
 def _states_listed(value: str) -> list[str]:
     """The states of a licensure list, which may join its last two with "and" ("California
     and Nevada"); a value that is not a list of states stays as the letter gives it."""
-    states = []
+    states: list[str] = []
     for part in _split_list(value, split_and=False):
         pieces = [piece for piece in _STATES_JOINED.split(part) if piece]
         states.extend(pieces if all(_names_a_state(p) for p in pieces) else [part])
