@@ -124,6 +124,10 @@ def test_a_priority_is_a_word_never_a_case_number_or_the_next_label(
         ("aged 61, she", 61),
         ("age: 38. He", 38),
         ("injured 3 years ago; he is a 44 year old", 44),
+        ("a fifty-two year old female", 52),
+        ("a Sixty-Five-Year-Old man", 65),
+        ("an eighteen year old", 18),
+        ("after twenty-four sessions, a forty year old", 40),
     ],
 )
 def test_the_claimants_age_in_its_usual_phrasings(phrase: str, age: int) -> None:

@@ -200,6 +200,14 @@ _AGE = re.compile(
     r"|(?<!\d)(?P<w>\d{1,3})\s*y[/.]?o\b"
     r"|\bage[d]?\s*(?:of\s*)?:?\s*(?P<a>\d{2,3})\b"
 )
+# A reviewer may spell the age out: "a fifty-two-year-old female".
+_TEENS = ("fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_SPELLED_AGE = re.compile(
+    rf"\b(?:(?P<tens>{'|'.join(_TENS)})(?:[ -]?(?P<units>{'|'.join(_UNITS)}))?"
+    rf"|(?P<teen>{'|'.join(_TEENS)}))\s*-?\s*(?:years?|yrs?)\s*-?\s*old\b"
+)
 _SEX_WORDS = {
     "male": "male",
     "female": "female",
@@ -425,12 +433,22 @@ def _age(low: str, words: list[tuple[int, str]]) -> int | None:
         ):
             continue  # "yo", "y/o" or "y.o" ends a word ("you" is no age)
         if not _DIGIT.search(low, max(0, anchor - 12), anchor + 16):
-            continue  # every way of giving an age has its digits
+            spelled = _SPELLED_AGE.search(low, max(0, anchor - 24), anchor + 16)
+            if spelled:
+                return _spelled_number(spelled)
+            continue
         for m in _AGE.finditer(low, max(0, anchor - 12), anchor + 16):
             value = int(m.group("v") or m.group("w") or m.group("a"))
             if 14 <= value <= 110:
                 return value
     return None
+
+
+def _spelled_number(age: re.Match[str]) -> int:
+    if age.group("teen"):
+        return _TEENS.index(age.group("teen")) + 14
+    units = age.group("units")
+    return 10 * (_TENS.index(age.group("tens")) + 2) + (_UNITS.index(units) + 1 if units else 0)
 
 
 def _sex(low: str, words: list[tuple[int, str]]) -> str | None:
