@@ -1183,6 +1183,44 @@ def test_an_outcome_stated_as_a_verdict_is_read(upheld: str, overturned: str, wh
     assert changed == []
 
 
+@pytest.mark.parametrize(
+    ("label", "wording"),
+    [
+        ("Claims Administrator guideline:", "Claims Administrator guidelines:"),
+        ("Claims Administrator guideline:", "Claims Administrator's guideline:"),
+        ("Claims Administrator guideline:", "Claim Administrator guideline:"),
+        ("MAXIMUS guideline:", "MAXIMUS guidelines:"),
+        ("MAXIMUS guideline:", "Expert Reviewer guideline:"),
+        ("MAXIMUS guideline:", "Reviewer's guidelines:"),
+        ("Decision rationale:", "Rationale:"),
+    ],
+)
+def test_an_items_labels_in_other_wordings_give_the_same_item(label: str, wording: str) -> None:
+    """A label in the plural, with a possessive, or naming the reviewer by title still
+    heads its part of the item: the same items, guidelines and rationale."""
+
+    def read(raw: str) -> list[tuple[object, ...]]:
+        return [
+            (
+                i.service,
+                i.outcome,
+                i.claims_administrator_guideline,
+                i.maximus_guideline,
+                i.rationale,
+            )
+            for i in imr_llm.parse(raw).items
+        ]
+
+    changed = []
+    for path in ALL_LETTERS:
+        raw = path.read_text(encoding="utf-8")
+        if label not in raw:
+            continue
+        if read(raw.replace(label, wording)) != read(raw):
+            changed.append(path.stem)
+    assert changed == []
+
+
 JOINED_LABELS = [
     "HOW THE IMR FINAL DETERMINATION WAS MADE",
     "CLINICAL CASE SUMMARY",

@@ -213,7 +213,8 @@ _OUTCOME_LABEL_AFTER_LABELLED_TITLE = _ci(
     rf"\s+(?:{_OUTCOME_LABEL_QUALIFIER}(?:\s+{_OUTCOME_LABEL_WORD})?|{_OUTCOME_LABEL_WORD})[ \t]*$"
 )
 _ITEM_LABEL = (
-    r"(?:(?:claims\s*administrator\s*guideline|maximus\s*guideline|decision\s*rationale"
+    r"(?:(?:claims?\s*administrator(?:'s)?\s*guidelines?|maximus\s*guidelines?"
+    r"|" + _REVIEWER + r"(?:'s)?\s*guidelines?|decision\s*rationale"
     r"|medical\s*treatment\s*guidelines?(?:\(s\))?(?:\s*used[^:\n]{0,40})?|guidelines?(?:\s*used)?"
     r"|rationale(?:\s*for\s*the\s*decision)?)"
     r"\s*:"
@@ -248,7 +249,7 @@ _AFTER_OUTCOME_SPLIT = _ci(
 )
 _ONLY_SPACE_LEFT = re.compile(r"\s*\Z")
 # Labels, like headings, are found when the PDF text lost the spaces between their words.
-_CA_GUIDELINE = _ci(r"claims\s*administrator\s*guideline\s*:")
+_CA_GUIDELINE = _ci(r"claims?\s*administrator(?:'s)?\s*guidelines?\s*:")
 # The early letters' guideline sentences (see _ITEM_LABEL): the claims administrator's value
 # is what its decision was based on; its "did not cite/base ..." sentence, and the reviewer's
 # "found ..." sentence, are their own values.
@@ -260,7 +261,10 @@ _REVIEWER_BASED_ON = _ci(
     r"the\s*" + _REVIEWER + r"\s*based\s*(?:his/her|his|her|their|its)\s*decision\s*on\s"
     r"|(?=the\s*" + _REVIEWER + r"\s*found\b)"
 )
-_MAXIMUS_GUIDELINE = _ci(r"maximus\s*guideline\s*:")
+_MAXIMUS_GUIDELINE = _ci(r"maximus\s*guidelines?\s*:")
+# Or the reviewer's, by their title: "Expert Reviewer guideline:" (searched for only where
+# the usual label is missing).
+_REVIEWER_GUIDELINE = _ci(_REVIEWER + r"(?:'s)?\s*guidelines?\s*:")
 # Whose label it is, right before it: "The Expert Reviewer's decision rationale:".
 # (Searched only within a few words, so IGNORECASE costs nothing here.)
 _WHOSE_LABEL = re.compile(r"\bthe[ \t\n]+" + _REVIEWER + r"'?s[ \t\n]+\Z", re.IGNORECASE)
@@ -268,6 +272,8 @@ _DECISION_RATIONALE = _ci(r"decision\s*rationale\s*:")
 # Early letters' label. Searched for apart: one pattern for both loses the literal prefix the
 # regex engine skips ahead by, and searches for the usual label ran ten times slower.
 _EARLY_RATIONALE = _ci(r"rationale\s*for\s*the\s*decision\s*:")
+# A letter may label it "Rationale:" alone, at a line's start (tried last).
+_RATIONALE_ALONE = _ci(r"(?:^|(?<=\n))[ \t]*rationale\s*:", re.MULTILINE)
 # Each item has one, wherever a re-wrapped letter broke its line: counted apart, as one
 # pattern would lose the regex engine's search for its literal start.
 _RATIONALE_LABELS = (_ci(r"decision\s*rationale"), _ci(r"rationale\s+for\s+the\s+decision"))
@@ -991,6 +997,7 @@ def _rationale_label(text: str, start: int, end: int) -> _LoweredMatch | None:
         _DECISION_RATIONALE.search(text, start, end)
         or _EARLY_RATIONALE.search(text, start, end)
         or _SPLIT_LABELS[_DECISION_RATIONALE].search(text, start, end)
+        or _RATIONALE_ALONE.search(text, start, end)
     )
 
 
@@ -1007,7 +1014,9 @@ def _rationale_label_start(text: str, at: int, floor: int) -> int:
 def _fill_body(text: str, draft: _ItemDraft, body_end: int) -> None:
     body_start = draft.body_start
     ca = _label(text, _CA_GUIDELINE, body_start, body_end)
-    mx = _label(text, _MAXIMUS_GUIDELINE, body_start, body_end)
+    mx = _label(text, _MAXIMUS_GUIDELINE, body_start, body_end) or _REVIEWER_GUIDELINE.search(
+        text, ca.end() if ca else body_start, body_end
+    )
     rationale = draft.rationale_label
     if draft.rationale_label_limit < body_end or (rationale and rationale.end() > body_end):
         rationale = _rationale_label(text, body_start, body_end)
