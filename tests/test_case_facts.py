@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -70,6 +71,32 @@ def test_a_header_table_read_a_column_at_a_time(header: str, joined: bool) -> No
         date(2016, 10, 23),
     )
     assert header_facts(by_columns) == header_facts(by_rows)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "{m}/{d}/{y}",
+        "{m:02}-{d:02}-{y}",
+        "{m}/{d}/{yy:02}",
+        "{month} {d}, {y}",
+        "{y}-{m:02}-{d:02}",
+    ],
+)
+def test_header_dates_however_they_are_written(written: str) -> None:
+    """Letters write "01/25/2017"; a converted letter or an export may give "2017-01-25"."""
+    body = (DATA / "seeds" / "001_4e69937d73cbfe0f.txt").read_text(encoding="utf-8")
+
+    def rewrite(m: re.Match[str]) -> str:
+        day = date(int(m.group(3)), int(m.group(1)), int(m.group(2)))
+        return written.format(
+            m=day.month, d=day.day, y=day.year, yy=day.year % 100, month=day.strftime("%B")
+        )
+
+    header = re.sub(r"\b(\d\d)/(\d\d)/(\d{4})\b", rewrite, _ROW_HEADER)
+    assert header_facts(imr_llm.parse(header + body)) == header_facts(
+        imr_llm.parse(_ROW_HEADER + body)
+    )
 
 
 def test_a_header_column_that_does_not_add_up_gives_no_dates_rather_than_wrong_ones() -> None:

@@ -40,9 +40,12 @@ def claimant_facts(summary: str, date_of_injury: date | None) -> dict[str, Any]:
     }
 
 
-# A date as letters write it: 05/30/14, 5-30-2014, May 30, 2014 (matched in lowered text).
+# A date as letters write it: 05/30/14, 5-30-2014, May 30, 2014 (matched in lowered text);
+# or as a database export or a converted letter may give it, 2014-05-30 (tried first, so its
+# year is never read as a month and day).
 _DATE = (
-    r"(?:\d{1,2}\s*[/-]\s*\d{1,2}\s*[/-]\s*\d{2,4}"
+    r"(?:\d{4}-\d{1,2}-\d{1,2}\b"
+    r"|\d{1,2}\s*[/-]\s*\d{1,2}\s*[/-]\s*\d{2,4}"
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4})"
 )
 # Early letters' header labels for two of the fields: "Dated: 10/30/2013" (the decision's
@@ -96,6 +99,7 @@ _MONTHS = {
     )
     for m in names
 }
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _NUMERIC_DATE = re.compile(r"(\d{1,2})\s*[/-]\s*(\d{1,2})\s*[/-]\s*(\d{2,4})")
 _WORD_DATE = re.compile(r"([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})", _I)
 
@@ -674,6 +678,10 @@ def _states_listed(value: str) -> list[str]:
 def _to_date(value: str) -> date | None:
     m = _NUMERIC_DATE.fullmatch(value.strip())
     try:
+        iso = None if m else _ISO_DATE.fullmatch(value.strip())
+        if iso:
+            year, month, day = (int(g) for g in iso.groups())
+            return date(year, month, day)
         if m:
             month, day, year = (int(g) for g in m.groups())
             if year < 100:
