@@ -376,7 +376,9 @@ def test_items_recombined_from_real_letters_are_read_as_written() -> None:
     assert failures == []
 
 
-def _decided_in_sentences(raw: str, services: list[str], outcomes: list[str]) -> str:
+def _decided_in_sentences(
+    raw: str, services: list[str], outcomes: list[str], verb: str = "is"
+) -> str:
     """The letter as early letters word their decisions, as the 2013 notice does: each
     "<service>: Upheld" becomes "<service> is not medically necessary and appropriate."
     ("is medically necessary ..." where overturned), and each "Decision rationale:" label
@@ -389,7 +391,7 @@ def _decided_in_sentences(raw: str, services: list[str], outcomes: list[str]) ->
         ).search(raw, at)
         assert title is not None, service
         verdict = "not medically necessary" if outcome == "upheld" else "medically necessary"
-        pieces += [raw[at : title.end("service")], f" is {verdict} and appropriate."]
+        pieces += [raw[at : title.end("service")], f" {verb} {verdict} and appropriate."]
         at = title.end()
     pieces.append(raw[at:])
     return "".join(pieces).replace("Decision rationale:", "Rationale for the Decision:")
@@ -409,6 +411,20 @@ def test_letters_that_state_each_decision_as_a_medical_necessity_sentence(varian
         det = imr_llm.parse(deliver(raw))
         read = [(fold(i.service), i.outcome.value, bool(i.rationale)) for i in det.items]
         if read != [(fold(s), o, True) for s, o in zip(services, outcomes, strict=True)]:
+            wrong.append(path.stem)
+    assert wrong == []
+
+
+@pytest.mark.parametrize("verb", ["are", "was"])
+def test_a_decision_sentence_in_the_plural_or_past(verb: str) -> None:
+    """ "<services> are not medically necessary ..." decides as "is" does."""
+    wrong = []
+    for path in SEEDS:
+        gold = GOLD[path.name]["items"]
+        services, outcomes = [i["service"] for i in gold], [i["outcome"] for i in gold]
+        raw = _decided_in_sentences(path.read_text(encoding="utf-8"), services, outcomes, verb)
+        read = [(fold(i.service), i.outcome.value) for i in imr_llm.parse(raw).items]
+        if read != [(fold(s), o) for s, o in zip(services, outcomes, strict=True)]:
             wrong.append(path.stem)
     assert wrong == []
 
@@ -1051,6 +1067,28 @@ def test_a_2013_notice_that_lost_any_space_between_its_fixed_words(lost: str) ->
     expected = LAYOUTS["notice_2013.txt"]
     assert [i.service for i in det.items] == expected["services"]
     assert [i.outcome.value for i in det.items] == expected["outcomes"]
+
+
+@pytest.mark.parametrize(
+    ("wording", "replacement"),
+    [
+        ("is notmedically", "are not medically"),
+        ("is medically", "are medically"),
+        ("is notmedically", "was not medically"),
+        ("the request for", "the requested"),
+        ("has determined the", "has determined that the"),
+    ],
+)
+def test_a_2013_notice_decision_in_other_grammar(wording: str, replacement: str) -> None:
+    """A plural service takes "are"; "the requested <service>" names it as well as "the
+    request for <service>" does."""
+    raw = (DATA / "layouts" / "notice_2013.txt").read_text(encoding="utf-8")
+    assert wording in raw
+    det = imr_llm.parse(raw.replace(wording, replacement))
+    expected = LAYOUTS["notice_2013.txt"]
+    assert [i.service for i in det.items] == expected["services"]
+    assert [i.outcome.value for i in det.items] == expected["outcomes"]
+    assert det.warnings == imr_llm.parse(raw).warnings
 
 
 @pytest.mark.parametrize("variant", list(DELIVERIES))

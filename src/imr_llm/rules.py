@@ -156,7 +156,9 @@ _REQUEST_FOR_WORDS = r"request(?:ed\s+(?:treatment|service)s?)?\s*for\s+"
 # appropriate." (overturned). A rationale may close with the same words, so such a sentence
 # decides an item only where the item's own headings follow it, and only in a letter that
 # names no outcome.
-_NECESSITY_MARKER = _ci(r"[ \t\n]+(?:is|was)\s*(?P<not>not\s*)?" + _MEDICALLY_NECESSARY + r"\s*\.")
+_NECESSITY_MARKER = _ci(
+    r"[ \t\n]+(?:is|was|are|were)\s*(?P<not>not\s*)?" + _MEDICALLY_NECESSARY + r"\s*\."
+)
 
 
 # A list or a title may give the decision as a verdict instead, in the words of the standard
@@ -365,9 +367,8 @@ _SECTION_TAIL = re.compile(
 # them, and after the service, any space may be missing.
 _NOTICE_ITEM = _ci(
     r"(?:(?P<num>\d{1,2})\s*[).]\s*)?MAXIMUS\s*Federal\s*Services,?\s*Inc\.?,?\s*has\s*determined"
-    r"\s*(?:that\s*)?the\s*request\s*for\s*(?P<service>.{1,500}?)\s*(?:is|was)\s*(?P<not>not\s*)?"
-    + _MEDICALLY_NECESSARY
-    + r"\s*\.?",
+    r"\s*(?:that\s*)?the\s*(?:request\s*for|requested)\s*(?P<service>.{1,500}?)"
+    r"\s*(?:is|was|are|were)\s*(?P<not>not\s*)?" + _MEDICALLY_NECESSARY + r"\s*\.?",
     _S,
 )
 _NOTICE_RATIONALE = _ci(r"Rationale\s+for\s+the\s+Decision\s*:")
