@@ -230,6 +230,25 @@ def test_a_licensure_value_that_names_no_states_stays_as_the_letter_gives_it() -
             ["Chiropractic", "Acupuncture"],
             ["California"],
         ),
+        # Or by the reviewer's title.
+        (
+            "The expert reviewer is a Board Certified Orthopedic Surgeon and is licensed to"
+            " practice in California.",
+            ["Orthopedic Surgeon"],
+            ["California"],
+        ),
+        (
+            "The expert reviewer is a Doctor of Chiropractic and is licensed to practice in"
+            " California.",
+            ["Chiropractic"],
+            ["California"],
+        ),
+        (
+            "The expert reviewer is a Licensed Acupuncturist and is licensed to practice in"
+            " California.",
+            ["Acupuncturist"],
+            ["California"],
+        ),
         # A state is where the reviewer may practice, never what they practice.
         (
             "The expert reviewer is licensed in CA, NV and has been in active practice.",

@@ -269,6 +269,14 @@ _REVIEWER_CERTIFIED = _ci(
     r"(?=\s+and\s+(?:is\s+)?(?:currently\s+)?licensed|\.\s|\.$|\s+and\s+has\s+been)",
     _S,
 )
+# Or the reviewer's title: "is a Board Certified Orthopedic Surgeon", "is a Licensed
+# Acupuncturist", "is a Doctor of Chiropractic" (the words named with capitals); said of
+# the reviewer only, never of a treating physician in the case summary.
+_REVIEWER_TITLE = re.compile(
+    r"(?i:\breviewer\b[^.]{0,80}?\bis\s+an?\s+"
+    r"(?:board[-\s]*certified\s+|licensed\s+|doctor\s+of\s+))"
+    r"(?P<v>[A-Z][A-Za-z&-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][A-Za-z&-]*){0,3})"
+)
 _SUBSPECIALTY = re.compile(r",?\s*(?:and\s+)?(?:has|with)\s+a\s+sub-?specialty\s+in\s+", _I)
 # The words in any case (a letter may be all capitals); the states named with a capital.
 _LICENSED_IN = re.compile(
@@ -514,8 +522,9 @@ def reviewer(text: str) -> dict[str, list[str]]:
             board = _REVIEWER_CERTIFIED.search(text)
             if board and _names_a_state(board.group("v").split(",")[0].strip()):
                 board = None
-        if board:
-            named = fold_whitespace(board.group("v"))
+        found = board or _REVIEWER_TITLE.search(text)
+        if found:
+            named = fold_whitespace(found.group("v"))
             parts = _SUBSPECIALTY.split(named) if "specialty" in named.lower() else [named]
             for part in parts:
                 specialties.extend(_split_list(part, split_and=True))
