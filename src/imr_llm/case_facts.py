@@ -457,6 +457,7 @@ def _age(low: str, words: list[tuple[int, str]]) -> int | None:
 
 
 def _spelled_number(age: re.Match[str]) -> int:
+    """The number a :data:`_SPELLED_AGE` match spells."""
     if age.group("teen"):
         return _TEENS.index(age.group("teen")) + 14
     units = age.group("units")
@@ -685,9 +686,10 @@ def _states_listed(value: str) -> list[str]:
 
 
 def _to_date(value: str) -> date | None:
-    m = _NUMERIC_DATE.fullmatch(value.strip())
+    value = value.strip()
+    m = _NUMERIC_DATE.fullmatch(value)
     try:
-        iso = None if m else _ISO_DATE.fullmatch(value.strip())
+        iso = _ISO_DATE.fullmatch(value)
         if iso:
             year, month, day = (int(g) for g in iso.groups())
             return date(year, month, day)
@@ -696,7 +698,7 @@ def _to_date(value: str) -> date | None:
             if year < 100:
                 year += 2000 if year <= date.today().year % 100 else 1900
             return date(year, month, day)
-        w = _WORD_DATE.fullmatch(value.strip())
+        w = _WORD_DATE.fullmatch(value)
         if w and w.group(1).lower() in _MONTHS:
             return date(int(w.group(3)), _MONTHS[w.group(1).lower()], int(w.group(2)))
     except ValueError:

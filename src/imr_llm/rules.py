@@ -275,7 +275,7 @@ _DECISION_RATIONALE = _ci(r"decision\s*rationale\s*:")
 # regex engine skips ahead by, and searches for the usual label ran ten times slower.
 _EARLY_RATIONALE = _ci(r"rationale\s*for\s*the\s*decision\s*:")
 # A letter may label it "Rationale:" alone, at a line's start (tried last).
-_RATIONALE_ALONE = _ci(r"(?:^|(?<=\n))[ \t]*rationale\s*:", re.MULTILINE)
+_RATIONALE_ALONE = _ci(r"^[ \t]*rationale\s*:", re.MULTILINE)
 # Each item has one, wherever a re-wrapped letter broke its line: counted apart, as one
 # pattern would lose the regex engine's search for its literal start.
 _RATIONALE_LABELS = (_ci(r"decision\s*rationale"), _ci(r"rationale\s+for\s+the\s+decision"))
