@@ -45,6 +45,27 @@ def _letters_not_as_labelled(deliver: Callable[[str], str]) -> list[str]:
     ]
 
 
+def _items_read(raw: str) -> object:
+    return [(i.service, i.outcome) for i in imr_llm.parse(raw).items]
+
+
+def _letters_read_otherwise(
+    rewrite: Callable[[str], str], read: Callable[[str], object] = _items_read
+) -> list[str]:
+    """The letters (samples and real ones) that ``read`` gives otherwise once ``rewrite``
+    has changed their text: by default, their items' services and outcomes."""
+    changed = []
+    for path in ALL_LETTERS:
+        raw = path.read_text(encoding="utf-8")
+        if read(rewrite(raw)) != read(raw):
+            changed.append(path.stem)
+    return changed
+
+
+# An item's outcome after its title's colon ("<service>:" over "Upheld" included).
+_TITLE_OUTCOME = re.compile(r"(?<=\S):[ \t]*(\n?[ \t]*)(Upheld|Overturned)\b")
+
+
 def _all_but_the_same(title: str, label: str) -> bool:
     """A title read through OCR or another extractor: a few characters off at most."""
     return difflib.SequenceMatcher(None, fold(title), fold(label)).ratio() >= 0.9
@@ -807,13 +828,11 @@ def test_a_rationale_ends_before_the_next_title_however_it_is_worded(
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_reviewer_and_claimant_facts_survive_every_quirk(variant: str) -> None:
     # Re-wrapping splits a credentials list over lines, or joins the next label onto its line.
-    changed = []
-    for path in ALL_LETTERS:
-        raw = path.read_text(encoding="utf-8")
-        base, det = imr_llm.parse(raw), imr_llm.parse(VARIANTS[variant](raw))
-        if (det.reviewer, det.claimant) != (base.reviewer, base.claimant):
-            changed.append(path.stem)
-    assert changed == []
+    def facts(raw: str) -> object:
+        det = imr_llm.parse(raw)
+        return det.reviewer, det.claimant
+
+    assert _letters_read_otherwise(VARIANTS[variant], facts) == []
 
 
 @pytest.mark.parametrize("widths", [range(30, 65), range(65, 101)], ids=["30-64", "65-100"])
@@ -1175,18 +1194,14 @@ def test_two_letters_in_one_text_are_flagged_and_lose_no_item() -> None:
 )
 def test_an_outcome_without_its_colon_is_still_read(separator: str) -> None:
     """OCR reads a colon as ";" or drops it; a letter may set the outcome off otherwise."""
-    changed = []
-    for path in ALL_LETTERS:
-        raw = path.read_text(encoding="utf-8")
-        expected = [(i.service, i.outcome) for i in imr_llm.parse(raw).items]
-        variant = re.sub(
-            r"(?<=\S):[ \t]*(\n?[ \t]*)(Upheld|Overturned)\b",
+
+    def rewrite(raw: str) -> str:
+        return _TITLE_OUTCOME.sub(
             lambda m: separator + m.group(1) + m.group(2) + (")" if "(" in separator else ""),
             raw,
         )
-        if [(i.service, i.outcome) for i in imr_llm.parse(variant).items] != expected:
-            changed.append(path.stem)
-    assert changed == []
+
+    assert _letters_read_otherwise(rewrite) == []
 
 
 @pytest.mark.parametrize(
@@ -1205,20 +1220,17 @@ def test_an_outcome_stated_as_a_verdict_is_read(upheld: str, overturned: str, wh
     ("<service>: Not medically necessary", "<service>: Approved") instead of "Upheld" and
     "Overturned"; the denial stands when the verdict says so."""
     verdict = {"Upheld": upheld, "Overturned": overturned}
-    changed = []
-    for path in ALL_LETTERS:
-        raw = path.read_text(encoding="utf-8")
-        expected = [(i.service, i.outcome) for i in imr_llm.parse(raw).items]
-        variant = re.sub(
-            r"(?<=\S):[ \t]*(\n?[ \t]*)(Upheld|Overturned)\b",
+
+    def rewrite(raw: str) -> str:
+        variant = _TITLE_OUTCOME.sub(
             lambda m: ": " + m.group(1) + verdict[m.group(2)],
             raw,
             count=1 if which == "first-item-only" else 0,
         )
         assert variant != raw
-        if [(i.service, i.outcome) for i in imr_llm.parse(variant).items] != expected:
-            changed.append(path.stem)
-    assert changed == []
+        return variant
+
+    assert _letters_read_otherwise(rewrite) == []
 
 
 @pytest.mark.parametrize(
@@ -1237,7 +1249,7 @@ def test_an_items_labels_in_other_wordings_give_the_same_item(label: str, wordin
     """A label in the plural, with a possessive, or naming the reviewer by title still
     heads its part of the item: the same items, guidelines and rationale."""
 
-    def read(raw: str) -> list[tuple[object, ...]]:
+    def read(raw: str) -> object:
         return [
             (
                 i.service,
@@ -1249,14 +1261,7 @@ def test_an_items_labels_in_other_wordings_give_the_same_item(label: str, wordin
             for i in imr_llm.parse(raw).items
         ]
 
-    changed = []
-    for path in ALL_LETTERS:
-        raw = path.read_text(encoding="utf-8")
-        if label not in raw:
-            continue
-        if read(raw.replace(label, wording)) != read(raw):
-            changed.append(path.stem)
-    assert changed == []
+    assert _letters_read_otherwise(lambda raw: raw.replace(label, wording), read) == []
 
 
 JOINED_LABELS = [
@@ -1277,21 +1282,19 @@ JOINED_LABELS = [
 def test_headings_and_labels_that_lost_their_spaces_change_nothing() -> None:
     """Some PDFs place each word on its own, and their text has no spaces between words."""
 
-    def facts(det: imr_llm.Determination) -> object:
+    def facts(raw: str) -> object:
+        det = imr_llm.parse(raw)
         items = [
             (i.service, i.outcome, i.rationale is not None, i.maximus_guideline) for i in det.items
         ]
         return items, det.case_number, det.date_assigned, det.decision_date, det.ur_denial_date
 
-    changed = []
-    for path in ALL_LETTERS:
-        raw = path.read_text(encoding="utf-8")
-        joined = raw
+    def labels_joined(raw: str) -> str:
         for label in JOINED_LABELS:
-            joined = joined.replace(label, label.replace(" ", ""))
-        if facts(imr_llm.parse(joined)) != facts(imr_llm.parse(raw)):
-            changed.append(path.stem)
-    assert changed == []
+            raw = raw.replace(label, label.replace(" ", ""))
+        return raw
+
+    assert _letters_read_otherwise(labels_joined, facts) == []
     for name, expected in LAYOUTS.items():
         raw = (DATA / "layouts" / name).read_text(encoding="utf-8")
         joined = re.sub(r"(?m)^[A-Z][A-Z0-9(),./: -]{7,}$", lambda m: m[0].replace(" ", ""), raw)

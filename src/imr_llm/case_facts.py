@@ -534,7 +534,7 @@ def reviewer(text: str) -> dict[str, list[str]]:
         licensure = _states_listed(_credentials_value(text, label.end()))
     else:
         for licensed in _LICENSED_IN.finditer(text):
-            states = _split_list(licensed.group("v"), split_and=True)
+            states = _states_listed(licensed.group("v"))
             # "Licensed in Psychology and is licensed to practice in California": the
             # profession first, then the states.
             if states and _names_a_state(states[0]):
