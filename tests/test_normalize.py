@@ -24,6 +24,15 @@ def test_a_hyphen_at_a_line_end_joins_the_next_word() -> None:
     assert normalize("at L5-\n\nS1 level\n").text == "at L5-S1 level\n"
 
 
+def test_a_hyphen_padded_out_to_the_next_word_joins_it() -> None:
+    # pypdf's layout mode lays out "flare-up" broken where its line once ended.
+    assert normalize("spine flare-    up:     Upheld\n").text == "spine flare-up: Upheld\n"
+    assert normalize("every 4-     6 hours\n").text == "every 4-6 hours\n"
+    # One space after a hyphen, or a dash between spaces, is the letter's own.
+    assert normalize("pre- and post-operative\n").text == "pre- and post-operative\n"
+    assert normalize("MTUS  -  Chronic Pain\n").text == "MTUS - Chronic Pain\n"
+
+
 def test_page_footers_are_removed_and_reported() -> None:
     result = normalize("Some text\nPage 1 of 2\nMore text\n- 2 -\nEnd\n")
     assert result.text == "Some text\nMore text\nEnd\n"

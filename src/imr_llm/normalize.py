@@ -86,6 +86,9 @@ _ITEM_LINE = re.compile(
 )
 _LINE_END_HYPHEN = re.compile(r"-\n[ \n]*")
 _SPACE_RUNS = re.compile(r"   *")
+# A hyphen padded out to the next word ("flare-    up"), as layout-preserving PDF text
+# lays out a word broken where its line once ended: the word is whole again.
+_PADDED_HYPHEN = re.compile(r"(?<=[^\W_])-  +(?=[^\W_])")
 # Literal patterns: re.sub is faster than str.replace where they occur on every line.
 _SPACE_BEFORE_NEWLINE = re.compile(" \n")
 _EMPTY_LINE = re.compile("\n\n")
@@ -133,6 +136,8 @@ def normalize(raw: str) -> NormalizedText:
     if not text.isascii() or text.encode("ascii").translate(None, _PRINTABLE_ASCII):
         text = _INVISIBLE.sub("", text)
     # Tabs are spaces by now, so after this no line ends in whitespace.
+    if "-  " in text:
+        text = _PADDED_HYPHEN.sub("-", text)
     text = _SPACE_RUNS.sub(" ", text)  # nearly every letter has some; testing first costs more
     if " \n" in text:
         text = _SPACE_BEFORE_NEWLINE.sub("\n", text)
