@@ -250,6 +250,7 @@ _AFTER_OUTCOME_SPLIT = _ci(
     r"\s*" + _FURNITURE_AFTER_OUTCOME + "(?:" + _ITEM_LABEL + "|" + _ITEM_LABEL_SPLIT + ")"
 )
 _ONLY_SPACE_LEFT = re.compile(r"\s*\Z")
+_LINE_END_AFTER = re.compile(r"[ \t]*\n")
 # Labels, like headings, are found when the PDF text lost the spaces between their words.
 _CA_GUIDELINE = _ci(r"claims?\s*administrator(?:'s)?\s*guidelines?\s*:")
 # The early letters' guideline sentences (see _ITEM_LABEL): the claims administrator's value
@@ -608,6 +609,16 @@ def _titled_items(
 ) -> list[_ItemDraft]:
     markers = _valid_markers(text, start, end)
     outcome_of = _marker_outcome
+    if len(markers) > 1 and not _AFTER_OUTCOME.match(text, markers[-1].end()):
+        # Only a letter cut short ends on a title, and then its items before it have their
+        # headings: a last line that reads "<anything>: Overturned", with none of an item's
+        # headings after it, is more likely text planted in the letter than an item.
+        bare = markers.pop()
+        line = text[text.rfind("\n", start, bare.start()) + 1 : bare.end()].strip()
+        notes.append(
+            f"the letter ends on a line that reads like an item's title ({line!r}), with no "
+            f"guideline or rationale after it: it is left out, as text rather than an item"
+        )
     if not markers:
         markers = _valid_markers(text, start, end, _NECESSITY_MARKER, may_end_text=False)
         outcome_of = _necessity_outcome
@@ -645,6 +656,12 @@ def _titled_items(
         markers, outcome_of = loose, _marker_outcome
     drafts: list[_ItemDraft] = []
     lower = start
+    if not introduced and markers:
+        # The section's opening sentence further on than its heading was found (the heading's
+        # words stand earlier in the letter too): the first title follows it all the same.
+        intros = list(_SET_FORTH_BELOW.finditer(text, start, markers[0].start()))
+        if intros:
+            lower, introduced = intros[-1].end(), True
     for k, m in enumerate(markers):
         draft = _titled_item(text, lower, m, outcome_of(m), opens_section=introduced and k == 0)
         if draft is None:
@@ -689,6 +706,7 @@ def _titled_item(
         block_start = _skip_space(text, lower if paragraph < 0 else paragraph, service_end)
     else:
         block_start = _title_start(text, lower, service_end)
+    block_start = _after_stated_outcomes(text, block_start, service_end)
     service_start = block_start
     modified = False
     tails = _original_request_tails(text, block_start, service_end)
@@ -707,6 +725,7 @@ def _titled_item(
         modified = True
         service_start = tails[-1].end()
         block_start = _modified_block_start(text, lower, block_start)
+        service_start = _after_stated_outcomes(text, service_start, service_end)
     service_end = _before_trailing_is(text, service_start, service_end)
     service_start = _skip_space(text, service_start, service_end)
     # Furniture is a line of its own: "below: 1\nplatelet rich plasma ..." opens a title
@@ -783,6 +802,23 @@ def _title_start(text: str, lower: int, upper: int) -> int:
             if start > upper - window:
                 return start
     return _boundary_after(text, lower, upper, lower_is_boundary=True)
+
+
+def _after_stated_outcomes(text: str, start: int, end: int) -> int:
+    """Where a title block begins once lines in it that state an outcome are left behind.
+
+    A title never runs on from a line ending in an outcome: such a line ("Decision:
+    Overturned", a title with no headings after it) was text the letter holds, planted or
+    not, and the item's title starts after it.
+    """
+    if text.find(":", start, end) < 0:  # nearly every title
+        return start
+    after = start
+    for m in _OUTCOME_MARKER.finditer(text, start, end):
+        line_end = _LINE_END_AFTER.match(text, m.end(), end)
+        if line_end:
+            after = line_end.end()
+    return after if after == start else _skip_space(text, after, end)
 
 
 def _title_paragraph_break(text: str, lower: int, upper: int) -> int:
