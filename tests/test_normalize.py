@@ -17,6 +17,11 @@ def test_unicode_punctuation_ligatures_and_spaces_become_plain() -> None:
     assert out == '"Quoted" it\'s L4-5 file here\n'
 
 
+def test_bullets_become_a_lists_dash() -> None:
+    raw = "\u2022 MRI\n\u25e6 X-ray\n\u25aa CT\n\u27a2 EMG\n\u25cf NCV\n"
+    assert normalize(raw).text == "- MRI\n- X-ray\n- CT\n- EMG\n- NCV\n"
+
+
 def test_a_hyphen_at_a_line_end_joins_the_next_word() -> None:
     assert (
         normalize("the services are non-\ncertified\n").text == "the services are non-certified\n"

@@ -1374,6 +1374,43 @@ def test_a_dose_abbreviation_in_a_title_does_not_cut_it() -> None:
     assert det.items[0].service == "Tramadol 50 mg. #60 for pain"
 
 
+def _titles_marked(mark: str) -> Callable[[str], str]:
+    """Every item's title (in the normalized text) opened with ``mark``."""
+
+    def rewrite(raw: str) -> str:
+        det = imr_llm.parse(raw)
+        text = det.text
+        for item in reversed(det.items):
+            start = item.spans["service"][0]
+            if text[start - 1 : start] == "\n":  # a title's first line, not a modified request's
+                text = text[:start] + mark + text[start:]
+        return text
+
+    return rewrite
+
+
+@pytest.mark.parametrize(
+    "mark", ["1. ", "2) ", "(3) ", "a) ", "- ", "* ", "\u2022 ", "\u25e6 ", "\u25aa\t", "\u27a2 "]
+)
+@pytest.mark.parametrize("variant", ["crlf", "single_spaced", "form_feeds_and_footers"])
+def test_a_list_mark_or_bullet_before_a_title_is_not_the_service(mark: str, variant: str) -> None:
+    # Single-spaced, a mark after the rationale's last sentence is all that opens the title.
+    def marked(raw: str) -> str:
+        return VARIANTS[variant](_titles_marked(mark)(raw))
+
+    assert _letters_read_otherwise(marked) == []
+
+
+@pytest.mark.parametrize("opening", ["(L) ", "(R) ", "C. difficile toxin assay and ", "H. pylori "])
+def test_a_title_that_opens_like_a_list_mark_keeps_its_words(opening: str) -> None:
+    def services(raw: str) -> list[str]:
+        return [i.service for i in imr_llm.parse(raw).items]
+
+    raw = SEEDS[0].read_text(encoding="utf-8")
+    rewritten = services(_titles_marked(opening)(raw))
+    assert rewritten == [opening + service for service in services(raw)]
+
+
 TITLES_WITH_STOPS = [
     "Retro. DOS 1/2/15 Acupuncture x6",
     "Fexmid 7.5mg. #60",

@@ -197,7 +197,9 @@ def _outcome_named(word: str) -> Outcome:
 # Who the early letters say decided: "The Expert Reviewer", and in some "The Physician
 # Reviewer" or "The Professional Reviewer".
 _REVIEWER = r"(?:(?:expert|physician|professional|medical|peer)\s*)?reviewer"
-_LIST_MARK = re.compile(r"(?:\d{1,2}[.)]|[-*])\s+")
+# "1.", "1)", "(1)", "a)", "-", "*" (bullet glyphs are "-" by now). Never "C." or "(L)", which
+# open a name ("C. difficile toxin assay", "H. pylori breath test", "(L) shoulder MRI").
+_LIST_MARK = re.compile(r"(?:\(?\d{1,2}[.)]|[a-z]\)|[-*])\s+")
 # A letter may label an item's parts: "Issue: <service>" over "Decision: Upheld". The labels
 # are the letter's, not the service's name. The outcome's label counts only on a line of its
 # own, since a title may end in the word ("... to discuss the surgical decision: Upheld").
@@ -288,11 +290,13 @@ _SPLIT_LABELS = {
 }
 _SET_FORTH_BELOW = _ci(r"set\s*forth\s*below\s*:")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
-# A sentence's end: its stop, closing quotes or brackets, space, then a capital or digit; or,
-# where PDF text lost the space and the line break, a stop between two words ("... not
-# medically necessary.Spinal manipulation: Upheld").
+# A sentence's end: its stop, closing quotes or brackets, space, then a capital or digit (or,
+# at a line's start, a list's mark: "- X-ray", "a) MRI"); or, where PDF text lost the space
+# and the line break, a stop between two words ("... not medically necessary.Spinal
+# manipulation: Upheld").
 _SENTENCE_STOP = re.compile(
-    r"[.!?][\"')\]]*[ \t\n]+(?=[\"(]?[A-Z0-9#])|(?<=[a-z]{2})[.!?](?=[A-Z0-9])"
+    r"[.!?][\"')\]]*[ \t\n]+(?=[\"(]?[A-Z0-9#]|(?<=\n)(?:[-*]|[a-z]\))[ \t])"
+    r"|(?<=[a-z]{2})[.!?](?=[A-Z0-9])"
 )
 # Words a period follows without ending a sentence; titles are full of dose units.
 _ABBREVIATIONS = frozenset(
@@ -834,6 +838,7 @@ def _title_paragraph_break(text: str, lower: int, upper: int) -> int:
         paragraph > lower
         and text[paragraph - 1] not in ".:;!?"
         and text[paragraph + 2 : paragraph + 3].islower()
+        and not _LIST_MARK.match(text, paragraph + 2, upper)  # "a) purchase of ..."
     ):
         paragraph = text.rfind("\n\n", lower, paragraph)
     return paragraph
@@ -954,9 +959,8 @@ def _last_conclusion(text: str, lower: int, start: int, upper: int) -> int:
             line_start = text.rfind("\n", lower, word_start) + 1
             sentence_start = max(line_start - 120, lower)
             stopped = low[word_start:newline].rstrip(" \t").endswith(".")
-            if _opens_title(following, stopped=stopped) and _CONCLUSION_VERB.search(
-                text, sentence_start, word_start
-            ):
+            opens = _opens_title(following, stopped=stopped) or _LIST_MARK.match(text, end, stop)
+            if opens and _CONCLUSION_VERB.search(text, sentence_start, word_start):
                 return end
             stop = word_start
         newline = low.rfind("\n", start, min(stop, newline))
