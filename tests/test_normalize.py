@@ -17,6 +17,12 @@ def test_unicode_punctuation_ligatures_and_spaces_become_plain() -> None:
     assert out == '"Quoted" it\'s L4-5 file here\n'
 
 
+def test_a_soft_hyphen_where_a_word_broke_over_lines_joins_the_word() -> None:
+    assert normalize("Over\u00ad\nturned\n").text == "Overturned\n"
+    assert normalize("non\u00ad\n  certified\n").text == "noncertified\n"
+    assert normalize("pain\u00admanagement\n").text == "painmanagement\n"
+
+
 def test_bullets_become_a_lists_dash() -> None:
     raw = "\u2022 MRI\n\u25e6 X-ray\n\u25aa CT\n\u27a2 EMG\n\u25cf NCV\n"
     assert normalize(raw).text == "- MRI\n- X-ray\n- CT\n- EMG\n- NCV\n"

@@ -773,7 +773,12 @@ def test_outcome_words_as_ocr_misreads_them(upheld: str, overturned: str) -> Non
 
 
 @pytest.mark.parametrize(
-    ("upheld", "overturned"), [("Up-\nheld", "Over-\nturned"), ("UP-\nHELD", "OVER-\nTURNED")]
+    ("upheld", "overturned"),
+    [
+        ("Up-\nheld", "Over-\nturned"),
+        ("UP-\nHELD", "OVER-\nTURNED"),
+        ("Up\u00ad\nheld", "Over\u00ad\nturned"),  # a soft hyphen, as word processors break
+    ],
 )
 def test_outcome_words_hyphenated_at_a_line_end(upheld: str, overturned: str) -> None:
     # Joining the lines keeps the hyphen ("Over-turned"): it is read as the word it splits.

@@ -66,6 +66,8 @@ _PUNCTUATION = str.maketrans(
     }
 )
 _TO_PLAIN = re.compile("[" + "".join(re.escape(chr(c)) for c in _PUNCTUATION) + "]")
+# A soft hyphen where a word broke over lines ("Over\u00ad" / "turned"): the word is whole.
+_SOFT_HYPHEN_BREAK = re.compile(r"\u00ad[ \t]*\n[ \t\n]*(?=\w)")
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f]")
 _PAGE_FOOTER = re.compile(
     r"[ ]*(?:page[ ]*\d+(?:[ ]*(?:of|/)[ ]*\d+)?|\d+[ ]+of[ ]+\d+|-[ ]*\d+[ ]*-)[ ]*",
@@ -149,6 +151,8 @@ def normalize(raw: str) -> NormalizedText:
         # Only the few characters to map are visited (str.translate looks up every one).
         text = _TO_PLAIN.sub(lambda m: _PUNCTUATION[ord(m.group())], text)
     if not text.isascii() or text.encode("ascii").translate(None, _PRINTABLE_ASCII):
+        if "\u00ad" in text:
+            text = _SOFT_HYPHEN_BREAK.sub("", text)
         text = _INVISIBLE.sub("", text)
     # Tabs are spaces by now, so after this no line ends in whitespace.
     if "-  " in text:
