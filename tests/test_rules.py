@@ -1194,14 +1194,15 @@ def test_a_2013_notice_with_a_guideline_line_for_each_side() -> None:
 
 @pytest.mark.parametrize("variant", ["as_delivered", "crlf", "single_spaced_rewrapped"])
 @pytest.mark.parametrize("reviewer", ["Expert Reviewer", "Physician Reviewer"])
+@pytest.mark.parametrize("label", ["Used:", "Relied Upon:"])
 def test_a_2013_notice_whose_guideline_label_holds_a_sentence_for_each_side(
-    reviewer: str, variant: str
+    label: str, reviewer: str, variant: str
 ) -> None:
     raw = (DATA / "layouts" / "notice_2013.txt").read_text(encoding="utf-8")
     raw = raw.replace(
         "Medical Treatment Guideline(s) Used: MTUS",
-        "Medical Treatment Guideline(s) Used:\nThe Claims Administrator based its decision on the"
-        " ODG Pain Chapter.\n"
+        f"Medical Treatment Guideline(s) {label}\nThe Claims Administrator based its decision on"
+        " the ODG Pain Chapter.\n"
         f"The {reviewer} based his/her decision on the MTUS",
     )
     det = imr_llm.parse(DELIVERIES[variant](raw))

@@ -219,7 +219,8 @@ _OUTCOME_LABEL_AFTER_LABELLED_TITLE = _ci(
 _ITEM_LABEL = (
     r"(?:(?:claims?\s*administrator(?:'s)?\s*guidelines?|maximus\s*guidelines?"
     r"|" + _REVIEWER + r"(?:'s)?\s*guidelines?|decision\s*rationale"
-    r"|medical\s*treatment\s*guidelines?(?:\(s\))?(?:\s*used[^:\n]{0,40})?|guidelines?(?:\s*used)?"
+    r"|medical\s*treatment\s*guidelines?(?:\(s\))?(?:\s*(?:used|relied\s*upon)[^:\n]{0,40})?"
+    r"|guidelines?(?:\s*used)?"
     r"|rationale(?:\s*for\s*the\s*decision)?)"
     r"\s*:"
     # Early letters open an item's guidelines with a sentence: "The Claims Administrator based
@@ -383,10 +384,10 @@ _NOTICE_NEXT_ITEM = _ci(
     r"\n[ \t]*\d{1,2}\)\s|(?:\b\d{1,2}[.)]\s*)?Regarding\s+the\s+request\b[^:]{0,300}?:\s*"
     r"(?:Medical\s+Treatment\s+Guideline|Rationale\s+for\s+the\s+Decision)"
 )
-# "... Used:", or one line for each side: "... Used by the Claims Administrator:" and
-# "... Used by the Expert Reviewer:".
+# "... Used:" (or "... Relied Upon:"), or one line for each side: "... Used by the Claims
+# Administrator:" and "... Used by the Expert Reviewer:".
 _NOTICE_GUIDELINE = _ci(
-    r"Medical\s+Treatment\s+Guidelines?(?:\(s\))?\s+Used"
+    r"Medical\s+Treatment\s+Guidelines?(?:\(s\))?\s+(?:Used|Relied\s+Upon)"
     r"(?:\s+by\s+the\s+(?P<by>[a-z/]+(?:\s+[a-z/]+){0,3}?))?\s*:"
 )
 
