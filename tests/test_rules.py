@@ -1174,6 +1174,17 @@ def test_a_2013_notice_rationale_ends_where_the_next_item_begins(
     assert "Regarding the request" not in second.rationale
 
 
+@pytest.mark.parametrize("variant", ["as_delivered", "crlf", "rewrapped_58"])
+def test_a_2013_notice_whose_items_are_headed_by_their_service_alone(variant: str) -> None:
+    # "2. 6 month follow-up aftercare program:" in place of "2) Regarding the request for ...:"
+    raw = (DATA / "layouts" / "notice_2013.txt").read_text(encoding="utf-8")
+    raw = re.sub(r"(?m)^(\d)\) Regarding the request for (?:a )?", r"\1. ", raw)
+    det = imr_llm.parse(DELIVERIES[variant](raw))
+    assert [i.outcome for i in det.items] == [Outcome.UPHELD, Outcome.OVERTURNED]
+    first = det.items[0].rationale or ""
+    assert first.endswith("so it is not medically necessary.")
+
+
 def test_a_2013_notice_with_a_guideline_line_for_each_side() -> None:
     raw = (DATA / "layouts" / "notice_2013.txt").read_text(encoding="utf-8")
     raw = raw.replace(

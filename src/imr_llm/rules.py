@@ -378,11 +378,15 @@ _NOTICE_ITEM = _ci(
     _S,
 )
 _NOTICE_RATIONALE = _ci(r"Rationale\s+for\s+the\s+Decision\s*:")
-# The next item's block: "2) Regarding the request for <service>:" and its first label (a
-# rationale may itself say "Regarding the request ..."), or a line numbered "2)".
+# The next item's block: "2) Regarding the request for <service>:" or "2. <service>:" and its
+# first label (a rationale may itself say "Regarding the request ..." or number a list), or a
+# line numbered "2)".
+_NOTICE_FIRST_LABEL = r":\s*(?:Medical\s+Treatment\s+Guideline|Rationale\s+for\s+the\s+Decision)"
 _NOTICE_NEXT_ITEM = _ci(
-    r"\n[ \t]*\d{1,2}\)\s|(?:\b\d{1,2}[.)]\s*)?Regarding\s+the\s+request\b[^:]{0,300}?:\s*"
-    r"(?:Medical\s+Treatment\s+Guideline|Rationale\s+for\s+the\s+Decision)"
+    r"\n[ \t]*\d{1,2}\)\s|(?:\b\d{1,2}[.)]\s*)?Regarding\s+the\s+request\b[^:]{0,300}?"
+    + _NOTICE_FIRST_LABEL
+    + r"|\n[ \t]*\d{1,2}\.\s[^:\n]{1,300}"
+    + _NOTICE_FIRST_LABEL
 )
 # "... Used:" (or "... Relied Upon:"), or one line for each side: "... Used by the Claims
 # Administrator:" and "... Used by the Expert Reviewer:".
