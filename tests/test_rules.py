@@ -757,6 +757,52 @@ def test_a_title_in_lower_case_after_a_rationales_last_sentence(variant: str) ->
     ]
 
 
+def _titles_in_lower_case(*, conclusion_unstopped: bool) -> Callable[[str], str]:
+    """Every item's title (in the normalized text) that follows a rationale's full stop,
+    opened in lower case; and, if asked, only those after a conclusion ("... is not medically
+    necessary."), whose full stop goes."""
+    stop_before = re.compile(
+        r"\b(?:necessary|certified)\.\Z" if conclusion_unstopped else r"\.[\"')]*\Z"
+    )
+
+    def rewrite(raw: str) -> str:
+        det = imr_llm.parse(raw)
+        text = det.text
+        for item in reversed(det.items):
+            start = item.spans["service"][0]
+            before = text[:start].rstrip()
+            if text[start - 1 : start] != "\n" or not stop_before.search(before):
+                continue  # a modified request's service is mid-line
+            text = text[:start] + text[start].lower() + text[start + 1 :]
+            if conclusion_unstopped:
+                text = before[:-1] + text[len(before) :]
+        return text
+
+    return rewrite
+
+
+def _items_read_in_lower_case(raw: str) -> object:
+    return [(i.service.lower(), i.outcome) for i in imr_llm.parse(raw).items]
+
+
+@pytest.mark.parametrize(
+    ("variant", "conclusion_unstopped"),
+    [("crlf", False), ("single_spaced", False), ("crlf", True)],
+    ids=["stopped", "stopped_single_spaced", "unstopped"],
+)
+def test_titles_in_lower_case_after_a_rationales_end(
+    variant: str, conclusion_unstopped: bool
+) -> None:
+    # With neither a full stop nor a blank line before it, a title in lower case would read
+    # as a wrapped title's next line: that one case is left out.
+    lower_case = _titles_in_lower_case(conclusion_unstopped=conclusion_unstopped)
+
+    def rewrite(raw: str) -> str:
+        return VARIANTS[variant](lower_case(raw))
+
+    assert _letters_read_otherwise(rewrite, _items_read_in_lower_case) == []
+
+
 @pytest.mark.parametrize(
     ("upheld", "overturned"),
     [("Uphe1d", "0verturned"), ("UpheId", "Overtumed"), ("Uphe|d", "0vertumed")],

@@ -292,11 +292,11 @@ _SPLIT_LABELS = {
 _SET_FORTH_BELOW = _ci(r"set\s*forth\s*below\s*:")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 # A sentence's end: its stop, closing quotes or brackets, space, then a capital or digit (or,
-# at a line's start, a list's mark: "- X-ray", "a) MRI"); or, where PDF text lost the space
-# and the line break, a stop between two words ("... not medically necessary.Spinal
-# manipulation: Upheld").
+# at a line's start, any word or a list's mark: "purchase of a shower chair", "- X-ray"); or,
+# where PDF text lost the space and the line break, a stop between two words ("... not
+# medically necessary.Spinal manipulation: Upheld").
 _SENTENCE_STOP = re.compile(
-    r"[.!?][\"')\]]*[ \t\n]+(?=[\"(]?[A-Z0-9#]|(?<=\n)(?:[-*]|[a-z]\))[ \t])"
+    r"[.!?][\"')\]]*[ \t\n]+(?=[\"(]?[A-Z0-9#]|(?<=\n)(?:[-*][ \t]|[a-z]))"
     r"|(?<=[a-z]{2})[.!?](?=[A-Z0-9])"
 )
 # Words a period follows without ending a sentence; titles are full of dose units.
@@ -836,7 +836,8 @@ def _title_paragraph_break(text: str, lower: int, upper: int) -> int:
     PDF and OCR text sometimes leave a stray blank line inside a wrapped title ("... as
     needed for moderate to\\n\\nsevere pain #30: Upheld"). A paragraph does not open in
     mid-sentence: a blank line with a lower-case word after it, and no stop, colon or
-    semicolon before it, is inside one.
+    semicolon before it, is inside one, unless a rationale's conclusion ends the line before
+    it ("... is not medically necessary\\n\\npurchase of a shower chair: Upheld").
     """
     paragraph = text.rfind("\n\n", lower, upper)
     while (
@@ -844,6 +845,7 @@ def _title_paragraph_break(text: str, lower: int, upper: int) -> int:
         and text[paragraph - 1] not in ".:;!?"
         and text[paragraph + 2 : paragraph + 3].islower()
         and not _LIST_MARK.match(text, paragraph + 2, upper)  # "a) purchase of ..."
+        and _conclusion_before(_lowered(text), lower, paragraph) is None
     ):
         paragraph = text.rfind("\n\n", lower, paragraph)
     return paragraph
