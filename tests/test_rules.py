@@ -62,6 +62,16 @@ def _letters_read_otherwise(
     return changed
 
 
+def _at_each_title(raw: str, edit: Callable[[str, int], str]) -> str:
+    """The letter's normalized text, ``edit(text, start)`` applied at each item's service
+    start: the last item first, so the starts before it still stand."""
+    det = imr_llm.parse(raw)
+    text = det.text
+    for item in reversed(det.items):
+        text = edit(text, item.spans["service"][0])
+    return text
+
+
 # An item's outcome after its title's colon ("<service>:" over "Upheld" included).
 _TITLE_OUTCOME = re.compile(r"(?<=\S):[ \t]*(\n?[ \t]*)(Upheld|Overturned)\b")
 
@@ -765,20 +775,14 @@ def _titles_in_lower_case(*, conclusion_unstopped: bool) -> Callable[[str], str]
         r"\b(?:necessary|certified)\.\Z" if conclusion_unstopped else r"\.[\"')]*\Z"
     )
 
-    def rewrite(raw: str) -> str:
-        det = imr_llm.parse(raw)
-        text = det.text
-        for item in reversed(det.items):
-            start = item.spans["service"][0]
-            before = text[:start].rstrip()
-            if text[start - 1 : start] != "\n" or not stop_before.search(before):
-                continue  # a modified request's service is mid-line
-            text = text[:start] + text[start].lower() + text[start + 1 :]
-            if conclusion_unstopped:
-                text = before[:-1] + text[len(before) :]
-        return text
+    def lowered(text: str, start: int) -> str:
+        before = text[:start].rstrip()
+        if text[start - 1 : start] != "\n" or not stop_before.search(before):
+            return text  # a modified request's service is mid-line
+        text = text[:start] + text[start].lower() + text[start + 1 :]
+        return before[:-1] + text[len(before) :] if conclusion_unstopped else text
 
-    return rewrite
+    return lambda raw: _at_each_title(raw, lowered)
 
 
 def _items_read_in_lower_case(raw: str) -> object:
@@ -944,15 +948,11 @@ def test_a_line_stating_an_outcome_at_the_letters_end_is_no_item(line: str) -> N
 
 @pytest.mark.parametrize("line", _PLANTED_OUTCOME_LINES)
 def test_a_line_stating_an_outcome_never_runs_into_the_next_title(line: str) -> None:
-    def planted_above_each_title(raw: str) -> str:
-        det = imr_llm.parse(raw)
-        text = det.text
-        for item in reversed(det.items):
-            line_start = text.rfind("\n", 0, item.spans["service"][0]) + 1
-            text = text[:line_start] + line + "\n" + text[line_start:]
-        return text
+    def planted_above(text: str, start: int) -> str:
+        line_start = text.rfind("\n", 0, start) + 1
+        return text[:line_start] + line + "\n" + text[line_start:]
 
-    assert _letters_read_otherwise(planted_above_each_title) == []
+    assert _letters_read_otherwise(lambda raw: _at_each_title(raw, planted_above)) == []
 
 
 def test_the_first_title_follows_the_sections_opening_sentence_wherever_its_heading_is() -> None:
@@ -1440,16 +1440,12 @@ def test_a_dose_abbreviation_in_a_title_does_not_cut_it() -> None:
 def _titles_marked(mark: str) -> Callable[[str], str]:
     """Every item's title (in the normalized text) opened with ``mark``."""
 
-    def rewrite(raw: str) -> str:
-        det = imr_llm.parse(raw)
-        text = det.text
-        for item in reversed(det.items):
-            start = item.spans["service"][0]
-            if text[start - 1 : start] == "\n":  # a title's first line, not a modified request's
-                text = text[:start] + mark + text[start:]
-        return text
+    def marked(text: str, start: int) -> str:
+        if text[start - 1 : start] != "\n":  # a modified request's service is mid-line
+            return text
+        return text[:start] + mark + text[start:]
 
-    return rewrite
+    return lambda raw: _at_each_title(raw, marked)
 
 
 @pytest.mark.parametrize(
