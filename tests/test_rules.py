@@ -1107,6 +1107,18 @@ _PRO_DECIDED = {
         "1. Lumbar epidural steroid injection at L5-S1 is: Upheld\n"
         "2. Aquatic therapy for the low back is: Overturned\n"
     ),
+    "numbered in brackets": (
+        "(1) Lumbar epidural steroid injection at L5-S1: Upheld\n"
+        "(2) Aquatic therapy for the low back: Overturned\n"
+    ),
+    "lettered": (
+        "a) Lumbar epidural steroid injection at L5-S1: Upheld\n"
+        "b) Aquatic therapy for the low back: Overturned\n"
+    ),
+    "bulleted": (
+        "\u25e6 Lumbar epidural steroid injection at L5-S1: Upheld\n"
+        "\u25e6 Aquatic therapy for the low back: Overturned\n"
+    ),
 }
 
 

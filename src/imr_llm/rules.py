@@ -199,7 +199,8 @@ def _outcome_named(word: str) -> Outcome:
 _REVIEWER = r"(?:(?:expert|physician|professional|medical|peer)\s*)?reviewer"
 # "1.", "1)", "(1)", "a)", "-", "*" (bullet glyphs are "-" by now). Never "C." or "(L)", which
 # open a name ("C. difficile toxin assay", "H. pylori breath test", "(L) shoulder MRI").
-_LIST_MARK = re.compile(r"(?:\(?\d{1,2}[.)]|[a-z]\)|[-*])\s+")
+_LIST_MARK_ALONE = r"(?:\(?\d{1,2}[.)]|[a-z]\)|[-*])"
+_LIST_MARK = re.compile(_LIST_MARK_ALONE + r"\s+")
 # A letter may label an item's parts: "Issue: <service>" over "Decision: Upheld". The labels
 # are the letter's, not the service's name. The outcome's label counts only on a line of its
 # own, since a title may end in the word ("... to discuss the surgical decision: Upheld").
@@ -1128,7 +1129,7 @@ _PRO_HEADINGS = (
     _H_PRO_RATIONALE,
     _H_PRO_QUALIFICATIONS,
 )
-_LIST_ENTRY = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|[-*•])[ \t]+", re.MULTILINE)
+_LIST_ENTRY = re.compile(r"^[ \t]*" + _LIST_MARK_ALONE + r"[ \t]+", re.MULTILINE)
 _EXPLICIT_OUTCOME = _ci(
     r"[\s:,.\-]*\(?\b(?P<outcome>" + _OUTCOME_WORDS + r"|uphold|overtu(?:rn|m)|reversed)\b"
     r"\)?\.?[ \t]*$"
