@@ -946,6 +946,20 @@ def test_a_line_stating_an_outcome_at_the_letters_end_is_no_item(line: str) -> N
     assert rationale.endswith(line)  # the letter's text, kept where it stands
 
 
+@pytest.mark.parametrize("separator", [" ", " - ", "; "])
+def test_a_planted_last_line_is_no_item_where_the_letters_outcomes_lost_their_colon(
+    separator: str,
+) -> None:
+    # Then the outcomes are found by any separator, and so would the planted line be.
+    def outcomes_without_colons(raw: str) -> str:
+        return _TITLE_OUTCOME.sub(lambda m: separator + m[1] + m[2], raw)
+
+    def planted_at_the_end(raw: str) -> str:
+        return outcomes_without_colons(raw).rstrip() + "\n" + _PLANTED_OUTCOME_LINES[0] + "\n"
+
+    assert _letters_read_otherwise(planted_at_the_end) == []
+
+
 @pytest.mark.parametrize("line", _PLANTED_OUTCOME_LINES)
 def test_a_line_stating_an_outcome_never_runs_into_the_next_title(line: str) -> None:
     def planted_above(text: str, start: int) -> str:

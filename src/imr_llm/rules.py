@@ -235,6 +235,7 @@ _ITEM_LABEL = (
 _FURNITURE_AFTER_OUTCOME = r"(?:" + _PAGE_FURNITURE + r"){0,3}?"
 # Only ever asked whether it matches: lazy, so the item's own heading is tried first.
 _AFTER_OUTCOME = _ci(r"\s*" + _FURNITURE_AFTER_OUTCOME + _ITEM_LABEL)
+_ANY_ITEM_LABEL = _ci(_ITEM_LABEL)
 
 
 def _split_label(label: str) -> str:
@@ -588,13 +589,21 @@ def _valid_markers(
     may_end_text: bool = True,
     headings: _CI = _AFTER_OUTCOME,
 ) -> list[_LoweredMatch]:
-    """Outcome markers that the item's own headings follow (or that end the text)."""
+    """Outcome markers that the item's own headings follow.
+
+    A marker that ends the text counts only in a text of titles alone, with no item headings
+    anywhere: where a letter has them, a last line reading "<anything>: Overturned" with none
+    after it is text planted in the letter (or a letter cut short), never an item.
+    """
     found = []
+    ending = None
     for m in markers.finditer(text, start, end):
-        if headings.match(text, m.end(), m.end() + 400) or (
-            may_end_text and _ONLY_SPACE_LEFT.match(text, m.end())
-        ):
+        if headings.match(text, m.end(), m.end() + 400):
             found.append(m)
+        elif may_end_text and _ONLY_SPACE_LEFT.match(text, m.end()):
+            ending = m
+    if ending is not None and not found and not _ANY_ITEM_LABEL.search(text, start, end):
+        found.append(ending)
     return found
 
 
@@ -619,16 +628,6 @@ def _titled_items(
 ) -> list[_ItemDraft]:
     markers = _valid_markers(text, start, end)
     outcome_of = _marker_outcome
-    if len(markers) > 1 and not _AFTER_OUTCOME.match(text, markers[-1].end()):
-        # Only a letter cut short ends on a title, and then its items before it have their
-        # headings: a last line that reads "<anything>: Overturned", with none of an item's
-        # headings after it, is more likely text planted in the letter than an item.
-        bare = markers.pop()
-        line = text[text.rfind("\n", start, bare.start()) + 1 : bare.end()].strip()
-        notes.append(
-            f"the letter ends on a line that reads like an item's title ({line!r}), with no "
-            f"guideline or rationale after it: it is left out, as text rather than an item"
-        )
     if not markers:
         markers = _valid_markers(text, start, end, _NECESSITY_MARKER, may_end_text=False)
         outcome_of = _necessity_outcome
@@ -664,6 +663,7 @@ def _titled_items(
                 f"outcomes were found without the usual item headings: {ITEMS_MAY_BE_MISSING}"
             )
         markers, outcome_of = loose, _marker_outcome
+    _note_a_last_line_left_out(text, start, end, markers, notes)
     drafts: list[_ItemDraft] = []
     lower = start
     if not introduced and markers:
@@ -691,6 +691,23 @@ def _titled_items(
         body_end = drafts[k + 1].block_start if k + 1 < len(drafts) else section_end
         _fill_body(text, draft, body_end)
     return drafts
+
+
+def _note_a_last_line_left_out(
+    text: str, start: int, end: int, markers: list[_LoweredMatch], notes: list[str]
+) -> None:
+    """Say so where the letter's last line reads like an item's title but is not one (see
+    :func:`_valid_markers`): a letter cut short loses its last item there."""
+    body_end = len(text.rstrip())
+    line_start = text.rfind("\n", start, body_end) + 1
+    last = _OUTCOME_MARKER.search(text, line_start, end)  # "is upheld." ends rationales
+    if last is None or last.end() < body_end or any(m.end() == last.end() for m in markers):
+        return
+    line = text[line_start:body_end].strip()
+    notes.append(
+        f"the letter ends on a line that reads like an item's title ({line!r}), with no "
+        f"guideline or rationale after it: it is left out, as text rather than an item"
+    )
 
 
 def _section_end(text: str, drafts: list[_ItemDraft], end: int) -> int:
