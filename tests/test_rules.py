@@ -946,6 +946,16 @@ def test_a_line_stating_an_outcome_at_the_letters_end_is_no_item(line: str) -> N
     assert rationale.endswith(line)  # the letter's text, kept where it stands
 
 
+def test_a_text_of_titles_alone_gives_every_title_with_a_warning() -> None:
+    titles = "MRI of the knee: Upheld\nX-ray of the hip: Overturned\n"
+    det = imr_llm.parse("IMR ISSUES, DECISIONS AND RATIONALES\n" + titles)
+    assert [(i.service, i.outcome) for i in det.items] == [
+        ("MRI of the knee", Outcome.UPHELD),
+        ("X-ray of the hip", Outcome.OVERTURNED),
+    ]
+    assert any("without the usual item headings" in w for w in det.warnings)
+
+
 @pytest.mark.parametrize("separator", [" ", " - ", "; "])
 def test_a_planted_last_line_is_no_item_where_the_letters_outcomes_lost_their_colon(
     separator: str,

@@ -235,7 +235,6 @@ _ITEM_LABEL = (
 _FURNITURE_AFTER_OUTCOME = r"(?:" + _PAGE_FURNITURE + r"){0,3}?"
 # Only ever asked whether it matches: lazy, so the item's own heading is tried first.
 _AFTER_OUTCOME = _ci(r"\s*" + _FURNITURE_AFTER_OUTCOME + _ITEM_LABEL)
-_ANY_ITEM_LABEL = _ci(_ITEM_LABEL)
 
 
 def _split_label(label: str) -> str:
@@ -254,7 +253,6 @@ _ITEM_LABEL_SPLIT = (
 _AFTER_OUTCOME_SPLIT = _ci(
     r"\s*" + _FURNITURE_AFTER_OUTCOME + "(?:" + _ITEM_LABEL + "|" + _ITEM_LABEL_SPLIT + ")"
 )
-_ONLY_SPACE_LEFT = re.compile(r"\s*\Z")
 _LINE_END_AFTER = re.compile(r"[ \t]*\n")
 # Labels, like headings, are found when the PDF text lost the spaces between their words.
 _CA_GUIDELINE = _ci(r"claims?\s*administrator(?:'s)?\s*guidelines?\s*:")
@@ -586,25 +584,20 @@ def _valid_markers(
     end: int,
     markers: _CI = _OUTCOME_MARKER,
     *,
-    may_end_text: bool = True,
     headings: _CI = _AFTER_OUTCOME,
 ) -> list[_LoweredMatch]:
     """Outcome markers that the item's own headings follow.
 
-    A marker that ends the text counts only in a text of titles alone, with no item headings
-    anywhere: where a letter has them, a last line reading "<anything>: Overturned" with none
-    after it is text planted in the letter (or a letter cut short), never an item.
+    Not one that merely ends the text: a last line reading "<anything>: Overturned" with no
+    headings after it is text planted in the letter (or a letter cut short), never an item.
+    A text of titles alone, with no headings anywhere, is read line by line instead (see
+    :func:`_titled_items`).
     """
-    found = []
-    ending = None
-    for m in markers.finditer(text, start, end):
-        if headings.match(text, m.end(), m.end() + 400):
-            found.append(m)
-        elif may_end_text and _ONLY_SPACE_LEFT.match(text, m.end()):
-            ending = m
-    if ending is not None and not found and not _ANY_ITEM_LABEL.search(text, start, end):
-        found.append(ending)
-    return found
+    return [
+        m
+        for m in markers.finditer(text, start, end)
+        if headings.match(text, m.end(), m.end() + 400)
+    ]
 
 
 def _marker_outcome(marker: _LoweredMatch) -> Outcome:
@@ -629,7 +622,7 @@ def _titled_items(
     markers = _valid_markers(text, start, end)
     outcome_of = _marker_outcome
     if not markers:
-        markers = _valid_markers(text, start, end, _NECESSITY_MARKER, may_end_text=False)
+        markers = _valid_markers(text, start, end, _NECESSITY_MARKER)
         outcome_of = _necessity_outcome
     rationales = sum(1 for label in _RATIONALE_LABELS for _ in label.finditer(text, start, end))
     if len(markers) < rationales:
