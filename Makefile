@@ -6,10 +6,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test test-lowest lint typecheck check bench record clean
 
+# The package's bytecode is compiled once, as a non-editable install does: where Python may
+# not write it (PYTHONDONTWRITEBYTECODE), every start would compile every module again.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m compileall -q src
 	touch $(STAMP)
 
 ## demo: parse the bundled sample letters offline and write claimant letters to out/
