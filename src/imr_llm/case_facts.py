@@ -687,12 +687,12 @@ def _states_listed(value: str) -> list[str]:
 
 def _to_date(value: str) -> date | None:
     value = value.strip()
-    m = _NUMERIC_DATE.fullmatch(value)
     try:
         iso = _ISO_DATE.fullmatch(value)
         if iso:
             year, month, day = (int(g) for g in iso.groups())
             return date(year, month, day)
+        m = _NUMERIC_DATE.fullmatch(value)
         if m:
             month, day, year = (int(g) for g in m.groups())
             if year < 100:
