@@ -7,7 +7,7 @@ import textstat
 
 import imr_llm
 from imr_llm import ReasonCode, ServiceCategory
-from imr_llm.explain import reason_sentence
+from imr_llm.explain import explained_fields, reason_sentence
 from imr_llm.facts import categorize, reason_codes, service_facts
 from tests.conftest import DATA, LETTERS, SEEDS
 
@@ -203,6 +203,34 @@ def test_every_reason_reads_at_grade_8_or_lower_and_has_a_spanish_text(code: Rea
     # The samples give only some reasons; a claimant may get any of them.
     assert textstat.flesch_kincaid_grade(reason_sentence(code)) <= 8
     assert reason_sentence(code, "es") != reason_sentence(code)
+
+
+def test_a_reason_calls_the_care_a_test_only_when_it_is_one() -> None:
+    # Red flags are the usual reason against a scan, but also against a referral or surgery.
+    scan = reason_sentence(ReasonCode.NO_RED_FLAGS, "en", ServiceCategory.IMAGING)
+    referral = reason_sentence(ReasonCode.NO_RED_FLAGS, "en", ServiceCategory.EVALUATION)
+    assert scan.endswith("this test.")
+    assert referral.endswith("this care.")
+    assert reason_sentence(ReasonCode.NO_RED_FLAGS) == referral
+    assert reason_sentence(ReasonCode.NO_RED_FLAGS, "es", ServiceCategory.IMAGING).endswith(
+        "este estudio."
+    )
+    assert textstat.flesch_kincaid_grade(scan) <= 8
+
+
+def test_an_explanation_names_a_referral_care_and_a_scan_a_test() -> None:
+    rationale = "There are no red flags on examination. The request is not medically necessary."
+    upheld = imr_llm.Outcome.UPHELD
+    scan = explained_fields(
+        "MRI of the lumbar spine", upheld, rationale=rationale, modified_by_ur=False
+    )
+    referral = explained_fields(
+        "Referral to spine surgeon", upheld, rationale=rationale, modified_by_ur=False
+    )
+    assert scan["reasons"] == referral["reasons"] == [ReasonCode.NO_RED_FLAGS]
+    assert scan["explanation"].endswith("call for this test.")
+    assert referral["explanation"].endswith("call for this care.")
+    assert referral["reason"].endswith("call for this care.")
 
 
 def test_categories_and_facts_from_service_titles() -> None:

@@ -14,7 +14,7 @@ from importlib import resources
 from typing import Any, Literal
 
 from imr_llm.facts import facts_for
-from imr_llm.schema import Determination, DisputedItem, Outcome, ReasonCode
+from imr_llm.schema import Determination, DisputedItem, Outcome, ReasonCode, ServiceCategory
 
 __all__ = [
     "Language",
@@ -41,7 +41,7 @@ _REASONS: dict[Language, dict[ReasonCode, str]] = {
             "The request did not say how much of this care was needed, or for how long."
         ),
         ReasonCode.NO_RED_FLAGS: (
-            "The records did not show signs of a serious problem that would call for this test."
+            "The records did not show signs of a serious problem that would call for this care."
         ),
         ReasonCode.NO_EXERCISE_PROGRAM: (
             "The rules say this should go with an exercise plan, and none was shown."
@@ -80,7 +80,8 @@ _REASONS: dict[Language, dict[ReasonCode, str]] = {
             "La solicitud no decía cuánto de este tratamiento se necesitaba, ni por cuánto tiempo."
         ),
         ReasonCode.NO_RED_FLAGS: (
-            "Los expedientes no mostraron señales de un problema grave que justifique este estudio."
+            "Los expedientes no mostraron señales de un problema grave que justifique este "
+            "tratamiento."
         ),
         ReasonCode.NO_EXERCISE_PROGRAM: (
             "Las normas dicen que esto debe ir junto con un programa de ejercicio, y no se "
@@ -110,6 +111,22 @@ _REASONS: dict[Language, dict[ReasonCode, str]] = {
         ReasonCode.OTHER: "El revisor explica sus razones en la carta.",
     },
 }
+
+# A reason that names the kind of care says "test" only where the care is a test: red flags
+# are most often the reason against a scan, but also against a referral or a surgery.
+_REASONS_FOR_TESTS: dict[Language, dict[ReasonCode, str]] = {
+    "en": {
+        ReasonCode.NO_RED_FLAGS: (
+            "The records did not show signs of a serious problem that would call for this test."
+        ),
+    },
+    "es": {
+        ReasonCode.NO_RED_FLAGS: (
+            "Los expedientes no mostraron señales de un problema grave que justifique este estudio."
+        ),
+    },
+}
+_TESTS = frozenset({ServiceCategory.IMAGING})
 
 _TEXT: dict[Language, dict[str, str]] = {
     "en": {
@@ -182,14 +199,22 @@ def text(language: Language, key: str, **values: object) -> str:
     return _TEXT[language][key].format(**values)
 
 
-def reason_sentence(code: ReasonCode, language: Language = "en") -> str:
-    """The plain sentence for one reason code."""
+def reason_sentence(
+    code: ReasonCode, language: Language = "en", category: ServiceCategory | None = None
+) -> str:
+    """The plain sentence for one reason code, for an item of ``category`` when known."""
+    if category in _TESTS:
+        for_a_test = _REASONS_FOR_TESTS[language].get(code)
+        if for_a_test is not None:
+            return for_a_test
     return _REASONS[language][code]
 
 
 def explain_item(item: DisputedItem, language: Language = "en") -> str:
     """What was decided on one item, what it means, and why, in short sentences."""
-    return _explanation(item.service, item.outcome, item.modified_by_ur, item.reasons, language)
+    return _explanation(
+        item.service, item.outcome, item.modified_by_ur, item.reasons, item.category, language
+    )
 
 
 def _explanation(
@@ -197,6 +222,7 @@ def _explanation(
     outcome: Outcome,
     modified_by_ur: bool,
     reasons: list[ReasonCode],
+    category: ServiceCategory | None,
     language: Language,
 ) -> str:
     approved = outcome.approved
@@ -206,7 +232,7 @@ def _explanation(
     ]
     if modified_by_ur and not approved:
         parts.append(text(language, "modified"))
-    parts.extend(reason_sentence(code, language) for code in reasons[:2])
+    parts.extend(reason_sentence(code, language, category) for code in reasons[:2])
     return " ".join(parts)
 
 
@@ -247,8 +273,9 @@ def explained_fields(
     recognized facts and reasons, and the template explanation, reason and next steps."""
     fields = facts_for(service, rationale, approved=outcome.approved)
     reasons: list[ReasonCode] = fields["reasons"]
-    fields["explanation"] = _explanation(service, outcome, modified_by_ur, reasons, "en")
-    fields["reason"] = " ".join(reason_sentence(c) for c in reasons[:2]) or None
+    category: ServiceCategory | None = fields["category"]
+    fields["explanation"] = _explanation(service, outcome, modified_by_ur, reasons, category, "en")
+    fields["reason"] = " ".join(reason_sentence(c, "en", category) for c in reasons[:2]) or None
     fields["next_steps"] = _next_steps(outcome, "en")
     return fields
 

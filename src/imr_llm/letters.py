@@ -115,7 +115,7 @@ def _why(item: DisputedItem, determination: Determination, language: Language) -
         # The LLM's explanation opens with the decision, which the letter already shows.
         return item.reason or item.explanation
     codes = item.reasons[:2] or [ReasonCode.OTHER]
-    return " ".join(reason_sentence(code, language) for code in codes)
+    return " ".join(reason_sentence(code, language, item.category) for code in codes)
 
 
 def _context(determination: Determination, language: Language) -> dict[str, Any]:
