@@ -14,7 +14,7 @@ ALLOWED = {
     "_casefold": set(),
     "_literals": set(),
     "config": {"errors"},
-    "normalize": set(),
+    "normalize": {"_casefold"},
     "reading": {"errors"},
     "citations": {"schema", "_casefold", "_literals"},
     "case_facts": {"schema", "_casefold", "_literals"},

@@ -209,6 +209,66 @@ def test_bare_numbers_that_count_the_pages_are_page_breaks_without_form_feeds() 
     assert "2 page footer(s)" in result.removed
 
 
+@pytest.mark.parametrize("number", ["[{n}]", "{n}/3"])
+def test_page_numbers_in_brackets_or_of_a_count_are_page_breaks_without_form_feeds(
+    number: str,
+) -> None:
+    page = "\n".join(f"line {n} of the letter" for n in range(20))
+    first, second = (number.format(n=n) for n in (1, 2))
+    raw = f"{page}\n{first}\n{page}\nA title that\n{second}\nruns on: Upheld\n"
+    assert normalize(raw).text == f"{page}\n{page}\nA title that\nruns on: Upheld\n"
+
+
+@pytest.mark.parametrize(
+    "footer",
+    ["Page {n} of 3 CM16-0000000", "CONFIDENTIAL - Page {n} of 3", "{n} | P a g e", "Pg. {n}"],
+)
+def test_footers_that_name_the_page_among_other_words_go_without_page_breaks(
+    footer: str,
+) -> None:
+    # Text copied from a PDF viewer: no form feeds. Such a footer is known by repeating,
+    # its page number one more each time; the running header under it then goes too.
+    header = "IMR Final Determination Letter"
+    page = "\n".join(f"line {n} of the letter" for n in range(20))
+    feet = [footer.format(n=n) for n in (1, 2, 3)]
+    raw = (
+        f"{page}\n{feet[0]}\n{header}\n{page}\nA title that\n{feet[1]}\n{header}\n"
+        f"runs on: Upheld\n{feet[2]}\n"
+    )
+    result = normalize(raw)
+    assert result.text == f"{page}\n{page}\nA title that\nruns on: Upheld\n"
+    assert "3 page footer(s)" in result.removed
+
+
+def test_a_letter_whose_lower_case_is_longer_loses_only_its_footers() -> None:
+    # "\u0130".lower() is two characters: positions found in lowered text must still fit.
+    page = "\n".join(f"\u0130line {n} of the letter" for n in range(20))
+    raw = f"{page}\nPage 1 of 2 CM16-0000000\n{page}\nPage 2 of 2 CM16-0000000\n"
+    assert normalize(raw).text == f"{page}\n{page}\n"
+
+
+def test_lines_that_count_pages_closer_together_than_pages_are_the_letters_own() -> None:
+    raw = "a list:\npage 1 of the MTUS\nand\npage 2 of the MTUS\nthe end\n"
+    assert normalize(raw).text == raw
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Page(s): 98-99.",  # a guideline citation, the same on two items
+        "as on page 2 of the report",  # the same page named twice
+    ],
+)
+def test_a_line_that_names_a_page_stays_unless_it_is_a_footer_that_counts_pages(
+    line: str,
+) -> None:
+    body = "\n".join(
+        f"line {n} of the letter, long enough to be the letter's own text" for n in range(20)
+    )
+    raw = f"{body}\n{line.format(n=1)}\n{body}\n{line.format(n=2)}\nthe end\n"
+    assert normalize(raw).text == raw
+
+
 @pytest.mark.parametrize(
     "raw",
     [

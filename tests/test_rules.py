@@ -1611,6 +1611,9 @@ def test_an_outcome_that_lost_its_line_break_before_the_items_first_heading(
         "Page 2\nCM17-0007142",
         "2",  # a bare page number, not next to its page break or not its own page's
         "- 2 -\n",
+        "[2]",
+        "2 | P a g e",  # Word's page numbers
+        "Page | 2",
     ],
 )
 def test_a_page_header_between_an_outcome_and_its_headings(furniture: str) -> None:
@@ -1632,6 +1635,8 @@ def test_a_page_header_between_an_outcome_and_its_headings(furniture: str) -> No
         "Page 3 of 9\nMAXIMUS FEDERAL SERVICES, INC.",
         "Final Determination Letter for IMR Case Number CM17-0007142",
         "3",  # a bare page number the text's missing page breaks leave unrecognized
+        "[3]",
+        "3 | P a g e\nIMR Final Determination Letter",
     ],
 )
 def test_page_furniture_above_a_title_is_not_part_of_it(furniture: str) -> None:
@@ -1717,6 +1722,33 @@ def test_furniture_that_counts_the_pages_changes_no_item(header: str, footer: st
         lines = raw.count("\n") + 1
         top = header.format(page=1, pages=lines // 23 + 1) + "\n" if header else ""
         det = imr_llm.parse(top + paged(raw, lines_per_page=23, footer=footer, header=header))
+        got = [(fold(i.service), i.outcome.value) for i in det.items]
+        if got != [(fold(s), o) for s, o in zip(label["services"], label["outcomes"], strict=True)]:
+            changed.append(case)
+    assert changed == []
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "Page {page} of {pages} CM16-0219557",
+        "{page} | P a g e",
+        "Page | {page}",
+        "Pg. {page}",
+        "[{page}]",
+        "{page}/{pages}",
+    ],
+)
+def test_footers_in_text_without_page_breaks_change_no_item(footer: str) -> None:
+    """Text copied from a PDF viewer keeps each page's footer and the running header under
+    it, with no form feed between the pages: cut every 23 lines, titles run over pages."""
+    changed = []
+    for case, label in LABELS.items():
+        raw = (LETTERS / "txt" / f"{case}.txt").read_text(encoding="utf-8")
+        delivered = paged(
+            raw, lines_per_page=23, footer=footer, header="IMR Final Determination Letter", feed=""
+        )
+        det = imr_llm.parse(delivered)
         got = [(fold(i.service), i.outcome.value) for i in det.items]
         if got != [(fold(s), o) for s, o in zip(label["services"], label["outcomes"], strict=True)]:
             changed.append(case)

@@ -15,6 +15,9 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
+
+from imr_llm._casefold import lowered
 
 __all__ = ["NormalizedText", "normalize"]
 
@@ -76,8 +79,14 @@ _PAGE_FOOTER = re.compile(
 # Cheap pre-check (a literal first character is fast, and the look-ahead turns most lines
 # away at their first character): a line that could be a footer at all.
 _MAYBE_FOOTER = re.compile(r"\n(?=[ p\d-]) ?(?:page|\d+ of \d|- ?\d+ ?-)", re.IGNORECASE)
-# A line that is only a number (spaces are single by now, and none ends a line).
-_NUMBER_LINE = re.compile(r"\n(\d{1,3})\n")
+# The words a footer names its page by, in lowered text: "Page 2", "Pg. 2", Word's
+# "2 | P a g e". Literals alone: the regex engine skips to where they can start.
+_PAGE_WORD = re.compile("page|pg|p a g e")
+_NOT_AFTER_PAGE = frozenset("abcdefghijklmnopqrstuvwxyz(")
+_LONGEST_FOOTER = 80
+# A line that is only a page's number: "3", "[3]", "3/11" (spaces are single by now, and
+# none ends a line). The first number is the page's.
+_NUMBER_LINE = re.compile(r"\n(\d{1,3}(?: ?/ ?\d{1,3})?|\[ ?\d{1,3} ?\])\n")
 # Pages hold more lines than this; numbers closer together are the letter's (a table's cells).
 _FEWEST_LINES_A_PAGE = 15
 # ASCII other than the control characters _INVISIBLE removes: deleting it leaves only those.
@@ -165,6 +174,8 @@ def normalize(raw: str) -> NormalizedText:
     text, footers = _mark_footers(text)
     if "\f" not in text:
         text, footers = _mark_page_number_lines(text)
+    if "\f" not in text:
+        text, footers = _mark_numbered_footers(text)
     if "\f" in text:  # page breaks, or footers marked as form feeds
         text, numbers = _mark_bare_page_numbers(text)
         if footers + numbers:
@@ -270,17 +281,70 @@ def _mark_page_number_lines(text: str) -> tuple[str, int]:
     letter's own that stands alone on a line ("12" re-wrapped, a table's "1") makes no
     such run.
     """
-    run: list[re.Match[str]] = []
+    run: list[tuple[re.Match[str], int]] = []
     for m in _NUMBER_LINE.finditer(text):
-        number = int(m.group(1))
-        if run and number == int(run[-1].group(1)) + 1:
-            if text.count("\n", run[-1].end(), m.start()) >= _FEWEST_LINES_A_PAGE:
-                run.append(m)
+        number = int(_NUMBERS.findall(m.group(1))[0])
+        if run and number == run[-1][1] + 1:
+            if text.count("\n", run[-1][0].end(), m.start()) >= _FEWEST_LINES_A_PAGE:
+                run.append((m, number))
         elif len(run) < 2 and number in (1, 2):  # a run starts again till it has two
-            run = [m]
+            run = [(m, number)]
     if len(run) < 2:
         return text, 0
-    return _as_form_feeds(text, [m.span(1) for m in run]), len(run)
+    return _as_form_feeds(text, [m.span(1) for m, _ in run]), len(run)
+
+
+def _mark_numbered_footers(text: str) -> tuple[str, int]:
+    """Where text came without page breaks, footers that hold more than the page's number
+    ("Page 4 of 13 CM16-0229336", "Confidential - Page 2", Word's "2 | P a g e") become
+    form feeds, as footers do: then the running header under each goes too.
+
+    Such a footer is known by repeating: the same line, its numbers aside, closes two or
+    more pages, one of its numbers one more each time. A line of the letter's own that
+    names a page ("page 78 of 127 of the guidelines") does not repeat so.
+    """
+    low = lowered(text)  # same length, so positions in it are positions in the text
+    lines: dict[str, list[tuple[int, int, list[int]]]] = {}  # line, numbers masked -> lines
+    for word in _PAGE_WORD.finditer(low):
+        at, after = word.span()
+        # Not inside a word, nor a citation's "Page(s): 98-99".
+        if (at and low[at - 1].isalpha()) or low[after : after + 1] in _NOT_AFTER_PAGE:
+            continue
+        start = low.rfind("\n", 0, at) + 1
+        end = low.find("\n", after)
+        end = len(low) if end < 0 else end
+        if end - start > _LONGEST_FOOTER:
+            continue
+        numbers = [int(n) for n in _NUMBERS.findall(text, start, end)]
+        if numbers:
+            same = lines.setdefault(_NUMBERS.sub("#", low[start:end]), [])
+            if not same or same[-1][0] != start:
+                same.append((start, end, numbers))
+    footers = sorted(
+        (start, end)
+        for same in lines.values()
+        if len(same) > 1 and _count_pages(text, same)
+        for start, end, _ in same
+    )
+    if not footers:
+        return text, 0
+    return _as_form_feeds(text, footers), len(footers)
+
+
+def _count_pages(text: str, lines: list[tuple[int, int, list[int]]]) -> bool:
+    """Whether these lines (start, end, the numbers each holds) count pages: a page's worth
+    of lines apart (but for the footer that ends the text: a last page may be short), one
+    of their numbers one more on each line than on the line before."""
+    if len({len(numbers) for _, _, numbers in lines}) != 1:
+        return False
+    pairs = list(pairwise(lines))
+    ends_text = not text[lines[-1][1] :].strip()
+    if any(
+        text.count("\n", a[1], b[0]) < _FEWEST_LINES_A_PAGE
+        for a, b in (pairs[:-1] if ends_text else pairs)
+    ):
+        return False
+    return any(all(b[2][k] == a[2][k] + 1 for a, b in pairs) for k in range(len(lines[0][2])))
 
 
 def _as_form_feeds(text: str, spans: list[tuple[int, int]]) -> str:

@@ -95,8 +95,10 @@ _IMR_SIGNALS = _ci(
 # running header (case number, "Page 2 of 4", letterhead) or a bare page number in between.
 _PAGE_FURNITURE_LINE = (
     r"(?:[^\n]{0,100}?\b(?:CM\d{2}-\d{4,}|page\s+\d+|case\s+(?:number|no)|final\s+determination"
-    r"|independent\s+medical\s+review|maximus\s+federal)\b[^\n]{0,100}"
-    r"|[ \t]*(?:-[ \t]*)?\d{1,3}(?:[ \t]*-|[ \t]*(?:of|/)[ \t]*\d{1,3})?[ \t]*)\n"
+    r"|independent\s+medical\s+review|maximus\s+federal"
+    # Word's page numbers: "2 | Page", "2 | P a g e", "Page | 2".
+    r"|\d{1,3}\s*\|\s*p\s?a\s?g\s?e|page\s*\|\s*\d{1,3})\b[^\n]{0,100}"
+    r"|[ \t]*(?:-[ \t]*|\[[ \t]*)?\d{1,3}(?:[ \t]*[-\]]|[ \t]*(?:of|/)[ \t]*\d{1,3})?[ \t]*)\n"
 )
 _PAGE_FURNITURE = _PAGE_FURNITURE_LINE + r"\s*"
 # Text extracted without form feeds keeps that furniture above the title of an item that
