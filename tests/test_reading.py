@@ -215,6 +215,23 @@ def test_a_pdf_without_a_text_layer_asks_for_ocr(tmp_path: Path) -> None:
         read(path)
 
 
+def test_a_pdf_with_a_page_that_has_no_text_layer_reads_with_a_warning(tmp_path: Path) -> None:
+    # A letter part scanned: a page faxed back in, say. The rest still reads.
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(LETTERS / "pdf" / "CM16-0231745.pdf"))
+    writer.insert_blank_page(index=1)
+    path = tmp_path / "part-scanned.pdf"
+    with path.open("wb") as fh:
+        writer.write(fh)
+    det = imr_llm.parse(path)
+    assert [i.service for i in det.items] == [
+        i.service for i in imr_llm.parse(LETTERS / "pdf" / "CM16-0231745.pdf").items
+    ]
+    assert any(w.startswith("page 2 has no text layer") and "OCR" in w for w in det.warnings)
+    assert imr_llm.parse(LETTERS / "pdf" / "CM16-0231745.pdf").warnings == []
+
+
 def test_oversized_input_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputTooLargeError) as caught:
         read_bytes(b"a" * (MAX_INPUT_BYTES + 1))

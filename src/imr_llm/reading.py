@@ -109,8 +109,8 @@ def read_bytes(data: bytes, *, source: str | None = None) -> RawLetter:
     check_size(len(data), source=source)
     digest = hashlib.sha256(data).hexdigest()
     if data.lstrip()[:5] == b"%PDF-":
-        text = _pdf_text(data, source)
-        return RawLetter(text=text, sha256=digest, source=source)
+        text, warnings = _pdf_text(data, source)
+        return RawLetter(text=text, sha256=digest, source=source, warnings=warnings)
     text, warnings = _decode(data, source)
     if _HTML_START.match(text):
         text = _html_text(text)
@@ -254,7 +254,10 @@ def _opens_without_password(reader: PdfReader) -> bool:
     return bool(reader.decrypt("") != PasswordType.NOT_DECRYPTED)
 
 
-def _pdf_text(data: bytes, source: str | None) -> str:
+def _pdf_text(data: bytes, source: str | None) -> tuple[str, list[str]]:
+    """The PDF's text, its pages separated by form feeds, and a warning for pages that hold
+    none: a letter may be part scanned (a page faxed back in), and what such a page decides
+    is missing until it is run through OCR."""
     # pypdf logs recoverable oddities of real-world PDFs; they are not the user's concern.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     from pypdf import PdfReader
@@ -288,4 +291,13 @@ def _pdf_text(data: bytes, source: str | None) -> str:
             "for example with ocrmypdf, then read the result",
             source=source,
         )
-    return text
+    blank = [n for n, page in enumerate(pages, 1) if len(page.strip()) < _MIN_PDF_CHARS_PER_PAGE]
+    if not blank:
+        return text, []
+    which = (
+        f"page {blank[0]} has" if len(blank) == 1 else f"pages {', '.join(map(str, blank))} have"
+    )
+    return text, [
+        f"{which} no text layer (a scanned image?): what is on it is missing; run OCR on the "
+        "PDF (for example with ocrmypdf) and read the result"
+    ]
