@@ -299,12 +299,13 @@ def _mark_numbered_footers(text: str) -> tuple[str, int]:
     ("Page 4 of 13 CM16-0229336", "Confidential - Page 2", Word's "2 | P a g e") become
     form feeds, as footers do: then the running header under each goes too.
 
-    Such a footer is known by repeating: the same line, its numbers aside, closes two or
-    more pages, one of its numbers one more each time. A line of the letter's own that
-    names a page ("page 78 of 127 of the guidelines") does not repeat so.
+    Such a footer is known by repeating: the same line, its numbers aside, a page's worth of
+    lines apart (but for the one that ends the text: a last page may be short), its page
+    number one more each time. A line of the letter's own that names a page ("page 78 of
+    127 of the guidelines") does not repeat so.
     """
     low = lowered(text)  # same length, so positions in it are positions in the text
-    lines: dict[str, list[tuple[int, int, list[int]]]] = {}  # line, numbers masked -> lines
+    lines: dict[str, list[tuple[int, int]]] = {}  # a line, its numbers masked -> where it is
     for word in _PAGE_WORD.finditer(low):
         at, after = word.span()
         # Not inside a word, nor a citation's "Page(s): 98-99".
@@ -313,38 +314,35 @@ def _mark_numbered_footers(text: str) -> tuple[str, int]:
         start = low.rfind("\n", 0, at) + 1
         end = low.find("\n", after)
         end = len(low) if end < 0 else end
-        if end - start > _LONGEST_FOOTER:
-            continue
-        numbers = [int(n) for n in _NUMBERS.findall(text, start, end)]
-        if numbers:
-            same = lines.setdefault(_NUMBERS.sub("#", low[start:end]), [])
+        if end - start <= _LONGEST_FOOTER and _NUMBERS.search(low, start, end):
+            same = lines.setdefault(_furniture_key(low[start:end]), [])
             if not same or same[-1][0] != start:
-                same.append((start, end, numbers))
+                same.append((start, end))
     footers = sorted(
-        (start, end)
+        span
         for same in lines.values()
-        if len(same) > 1 and _count_pages(text, same)
-        for start, end, _ in same
+        if len(same) > 1 and _footers_of_pages(text, same)
+        for span in same
     )
     if not footers:
         return text, 0
     return _as_form_feeds(text, footers), len(footers)
 
 
-def _count_pages(text: str, lines: list[tuple[int, int, list[int]]]) -> bool:
-    """Whether these lines (start, end, the numbers each holds) count pages: a page's worth
-    of lines apart (but for the footer that ends the text: a last page may be short), one
-    of their numbers one more on each line than on the line before."""
-    if len({len(numbers) for _, _, numbers in lines}) != 1:
-        return False
-    pairs = list(pairwise(lines))
-    ends_text = not text[lines[-1][1] :].strip()
+def _footers_of_pages(text: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether these lines (alike but for their numbers) close pages: a page's worth of
+    lines apart, or closing the text, and numbering the pages (see :func:`_counts_pages`)."""
+    apart = list(pairwise(spans))
+    if not text[spans[-1][1] :].strip():  # the last footer closes the text
+        apart = apart[:-1]
     if any(
-        text.count("\n", a[1], b[0]) < _FEWEST_LINES_A_PAGE
-        for a, b in (pairs[:-1] if ends_text else pairs)
+        text.count("\n", a_end, b_start) < _FEWEST_LINES_A_PAGE
+        for (_, a_end), (b_start, _) in apart
     ):
         return False
-    return any(all(b[2][k] == a[2][k] + 1 for a, b in pairs) for k in range(len(lines[0][2])))
+    footers = [text[start:end] for start, end in spans]
+    # The same line on every page counts no pages: it is a sentence, or a header.
+    return len(set(footers)) > 1 and _counts_pages(list(enumerate(footers)))
 
 
 def _as_form_feeds(text: str, spans: list[tuple[int, int]]) -> str:
